@@ -1,0 +1,4 @@
+//! Server functions, grouped by area. Each one: authorise → domain → store → map errors.
+//! Fixed endpoints (`/api/<name>`) keep URLs stable for tests, benchmarks and the CSRF guard.
+
+pub mod cells;

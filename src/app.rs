@@ -1,0 +1,57 @@
+//! The HTML shell, the routes and the page layout.
+
+use crate::ui::layout::{Footer, Header, HydrationMarker};
+use crate::ui::locale::{detect_locale, use_locale};
+use crate::ui::pages::{home::HomePage, not_found::NotFound};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+/// The document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let locale = detect_locale();
+    #[cfg(feature = "ssr")]
+    crate::server::http::set_page_security_policy();
+    view! {
+        <!DOCTYPE html>
+        <html lang=locale.code()>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="theme-color" content="#ffffff" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    provide_context(detect_locale());
+    let t = crate::i18n::texts(use_locale());
+    view! {
+        <Stylesheet id="leptos" href="/pkg/donor-booking.css" />
+        <Title formatter=move |page: String| format!("{page} · {}", t.centre_short) />
+        <HydrationMarker />
+        <Router>
+            <a class="skip-link" href="#main">{t.skip_to_content}</a>
+            <Header />
+            <main id="main" class="page" tabindex="-1">
+                <Routes fallback=NotFound>
+                    // Async: the server sends the page once its data is in, so it is complete
+                    // without JavaScript (streamed chunks would need JS to be swapped in).
+                    <Route path=path!("") view=HomePage ssr=SsrMode::Async />
+                </Routes>
+            </main>
+            <Footer />
+        </Router>
+    }
+}

@@ -1,0 +1,95 @@
+use serde::{Deserialize, Serialize};
+
+/// The UI language. Russian is the default; English the second.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Locale {
+    #[default]
+    Ru,
+    En,
+}
+
+impl Locale {
+    pub const ALL: [Locale; 2] = [Locale::Ru, Locale::En];
+
+    /// The BCP 47 tag, used in `<html lang>`, the cookie and e-mails.
+    pub fn code(self) -> &'static str {
+        match self {
+            Locale::Ru => "ru",
+            Locale::En => "en",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Locale> {
+        match code.trim().to_ascii_lowercase().as_str() {
+            "ru" => Some(Locale::Ru),
+            "en" => Some(Locale::En),
+            _ => None,
+        }
+    }
+
+    /// Picks the first supported language of an `Accept-Language` header, by quality.
+    pub fn from_accept_language(header: &str) -> Option<Locale> {
+        let mut ranked: Vec<(f32, Locale)> = header
+            .split(',')
+            .filter_map(|part| {
+                let mut pieces = part.split(';');
+                let tag = pieces.next()?.trim();
+                let primary = tag.split('-').next()?;
+                let locale = Locale::from_code(primary)?;
+                let quality = pieces
+                    .find_map(|p| p.trim().strip_prefix("q="))
+                    .and_then(|q| q.parse::<f32>().ok())
+                    .unwrap_or(1.0);
+                Some((quality, locale))
+            })
+            .collect();
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
+        ranked.first().map(|(_, l)| *l)
+    }
+
+    /// Formats a date the way people of this language read it.
+    pub fn format_date(self, date: chrono::NaiveDate) -> String {
+        match self {
+            Locale::Ru => date.format("%d.%m.%Y").to_string(),
+            Locale::En => date.format("%-d %b %Y").to_string(),
+        }
+    }
+
+    /// The short weekday name of a date.
+    pub fn weekday(self, date: chrono::NaiveDate) -> &'static str {
+        use chrono::Datelike;
+        let i = date.weekday().num_days_from_monday() as usize;
+        match self {
+            Locale::Ru => ["пн", "вт", "ср", "чт", "пт", "сб", "вс"][i],
+            Locale::En => ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][i],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_language_prefers_highest_quality_supported_tag() {
+        assert_eq!(Locale::from_accept_language("en-GB,en;q=0.9,ru;q=0.8"), Some(Locale::En));
+        assert_eq!(Locale::from_accept_language("de;q=1.0, ru-RU;q=0.5, en;q=0.4"), Some(Locale::Ru));
+        assert_eq!(Locale::from_accept_language("de, fr"), None);
+    }
+
+    #[test]
+    fn codes_round_trip() {
+        for l in Locale::ALL {
+            assert_eq!(Locale::from_code(l.code()), Some(l));
+        }
+        assert_eq!(Locale::from_code("xx"), None);
+    }
+
+    #[test]
+    fn russian_dates_are_day_first() {
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+        assert_eq!(Locale::Ru.format_date(d), "27.11.2026");
+        assert_eq!(Locale::En.format_date(d), "27 Nov 2026");
+        assert_eq!(Locale::Ru.weekday(d), "пт");
+    }
+}

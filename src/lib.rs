@@ -1,0 +1,21 @@
+//! Online appointment system of a regional blood centre.
+//!
+//! `domain`, `error`, `i18n`, `api` and `ui` compile for the server and the WASM client;
+//! `server` only with the `ssr` feature.
+
+pub mod api;
+pub mod app;
+pub mod domain;
+pub mod error;
+pub mod i18n;
+pub mod ui;
+
+#[cfg(feature = "ssr")]
+pub mod server;
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

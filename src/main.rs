@@ -1,0 +1,44 @@
+use clap::Parser;
+use donor_booking::domain::calendar::local_date;
+use donor_booking::server::config::{Cli, Command};
+use donor_booking::server::{db::Db, demo, serve};
+use std::process::ExitCode;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_new(&cli.settings.log_level)
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let settings = cli.settings;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve::run(settings).await,
+        Command::Migrate => {
+            let db = Db::connect(&settings.database_url).await?;
+            db.migrate().await?;
+            println!("migrations applied ({})", db.backend());
+            Ok(())
+        }
+        Command::DemoData { days } => {
+            let db = Db::connect(&settings.database_url).await?;
+            db.migrate().await?;
+            let now = chrono::Utc::now();
+            let created = demo::seed(&db, local_date(now, settings.time_zone), days, now).await?;
+            println!("demo data: {created} new cells over the next {days} days ({})", db.backend());
+            Ok(())
+        }
+    }
+}

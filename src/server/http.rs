@@ -1,0 +1,180 @@
+//! HTTP hardening every feature relies on: security headers, the cross-site request guard,
+//! `/healthz`, and the language switch.
+
+use super::state::AppState;
+use crate::domain::Locale;
+use crate::ui::locale::LOCALE_COOKIE;
+use axum::extract::{Path, Query, Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use http::header::{self, HeaderMap, HeaderName, HeaderValue};
+use http::{Method, StatusCode};
+use serde::Deserialize;
+
+/// The policy of every HTML page: scripts only with this response's nonce (Leptos puts it on
+/// its hydration scripts), WASM compilation allowed, nothing framed, forms only to us.
+pub fn set_page_security_policy() {
+    use leptos::prelude::use_context;
+    let Some(response) = use_context::<leptos_axum::ResponseOptions>() else { return };
+    let Some(nonce) = leptos::nonce::use_nonce() else { return };
+    let policy = format!(
+        "default-src 'self'; script-src 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; \
+         base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    );
+    if let Ok(value) = HeaderValue::from_str(&policy) {
+        response.insert_header(header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
+/// Headers for every response; HTML pages already carry their nonce policy.
+pub async fn security_headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    let fixed: [(HeaderName, &str); 5] = [
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "strict-origin-when-cross-origin"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=(), payment=()"),
+        (HeaderName::from_static("cross-origin-opener-policy"), "same-origin"),
+    ];
+    for (name, value) in fixed {
+        headers.insert(name, HeaderValue::from_static(value));
+    }
+    headers
+        .entry(header::CONTENT_SECURITY_POLICY)
+        .or_insert(HeaderValue::from_static("default-src 'self'; frame-ancestors 'none'; object-src 'none'"));
+    if state.settings.is_https() {
+        headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
+    }
+    response
+}
+
+/// Refuses state-changing requests that a browser sent from another site. Browsers send
+/// `Sec-Fetch-Site` (or at least `Origin`) on such requests; clients that send neither are
+/// not browsers and carry no ambient cookies of a victim.
+pub async fn cross_site_guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if is_safe_method(request.method()) || is_same_site_request(request.headers(), &state.settings.public_url()) {
+        next.run(request).await
+    } else {
+        tracing::warn!(path = %request.uri().path(), "cross-site request refused");
+        (StatusCode::FORBIDDEN, "cross-site request refused").into_response()
+    }
+}
+
+fn is_safe_method(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+pub fn is_same_site_request(headers: &HeaderMap, public_url: &str) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return matches!(site, "same-origin" | "none");
+    }
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return true;
+    };
+    if origin == public_url {
+        return true;
+    }
+    let origin_authority = origin.split_once("://").map(|(_, rest)| rest);
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    origin_authority.is_some() && origin_authority == host
+}
+
+/// `GET /healthz`: 200 when the database answers, 503 otherwise.
+pub async fn healthz(State(state): State<AppState>) -> Response {
+    if state.db.ping().await {
+        (StatusCode::OK, "ok").into_response()
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+    }
+}
+
+#[derive(Deserialize)]
+pub struct SwitchQuery {
+    next: Option<String>,
+}
+
+/// `GET /lang/{code}?next=/path`: remembers the language for a year and goes back.
+pub async fn switch_language(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    Query(query): Query<SwitchQuery>,
+) -> Response {
+    let Some(locale) = Locale::from_code(&code) else {
+        return (StatusCode::NOT_FOUND, "unknown language").into_response();
+    };
+    let back = query.next.filter(|n| is_local_path(n)).unwrap_or_else(|| "/".to_owned());
+    let secure = if state.settings.is_https() { "; Secure" } else { "" };
+    let cookie = format!("{LOCALE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}", locale.code());
+    let mut response = (StatusCode::SEE_OTHER, [(header::LOCATION, back)]).into_response();
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// Only paths on this site: no scheme, no `//host`, no backslash tricks.
+fn is_local_path(path: &str) -> bool {
+    path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') && !path.chars().any(char::is_control)
+}
+
+/// The language of a request: the switch's cookie, else Accept-Language, else Russian.
+pub fn request_locale(headers: &HeaderMap) -> Locale {
+    let from_cookie = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == LOCALE_COOKIE)
+        .and_then(|(_, value)| Locale::from_code(value));
+    from_cookie
+        .or_else(|| {
+            headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(Locale::from_accept_language)
+        })
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (k, v) in pairs {
+            map.insert(HeaderName::from_static(k), HeaderValue::from_static(v));
+        }
+        map
+    }
+
+    #[test]
+    fn cross_site_requests_are_recognised() {
+        let public = "https://donor.example.org";
+        assert!(is_same_site_request(&headers(&[("sec-fetch-site", "same-origin")]), public));
+        assert!(!is_same_site_request(&headers(&[("sec-fetch-site", "cross-site")]), public));
+        assert!(!is_same_site_request(&headers(&[("sec-fetch-site", "same-site")]), public));
+        assert!(is_same_site_request(&headers(&[("origin", "https://donor.example.org")]), public));
+        assert!(!is_same_site_request(&headers(&[("origin", "https://evil.example")]), public));
+        assert!(is_same_site_request(&headers(&[("origin", "http://127.0.0.1:3000"), ("host", "127.0.0.1:3000")]), public));
+        assert!(is_same_site_request(&headers(&[]), public), "non-browser clients carry no victim cookies");
+    }
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        assert!(is_local_path("/?type=plasma"));
+        assert!(!is_local_path("//evil.example"));
+        assert!(!is_local_path("https://evil.example"));
+        assert!(!is_local_path("/\\evil.example"));
+    }
+
+    #[test]
+    fn cookie_beats_accept_language() {
+        assert_eq!(request_locale(&headers(&[("cookie", "a=b; lang=en"), ("accept-language", "ru")])), Locale::En);
+        assert_eq!(request_locale(&headers(&[("accept-language", "en-US,en;q=0.9")])), Locale::En);
+        assert_eq!(request_locale(&headers(&[])), Locale::Ru);
+    }
+}

@@ -1,0 +1,84 @@
+//! Builds the router and serves the site.
+
+use super::clock::SystemClock;
+use super::config::Settings;
+use super::db::Db;
+use super::http::{cross_site_guard, healthz, security_headers, switch_language};
+use super::state::AppState;
+use crate::app::{shell, App};
+use anyhow::Context;
+use axum::routing::get;
+use axum::{middleware, Router};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tower_http::compression::CompressionLayer;
+
+/// Leptos options from `Cargo.toml` when run from the repository (the README's way), else
+/// from the `LEPTOS_*` variables cargo-leptos sets.
+fn leptos_options(settings: &Settings) -> anyhow::Result<LeptosOptions> {
+    let file = std::path::Path::new("Cargo.toml").exists().then_some("Cargo.toml");
+    let mut options = get_configuration(file).context("cannot read the Leptos configuration")?.leptos_options;
+    options.site_addr = settings.site_addr;
+    Ok(options)
+}
+
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let page_context = {
+        let state = state.clone();
+        move || provide_context(state.clone())
+    };
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/lang/{code}", get(switch_language))
+        .leptos_routes_with_context(&state, routes, page_context.clone(), {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(page_context, shell))
+        .layer(middleware::from_fn_with_state(state.clone(), cross_site_guard))
+        .layer(middleware::from_fn_with_state(state.clone(), security_headers))
+        .layer(CompressionLayer::new())
+        .with_state(state)
+}
+
+pub async fn run(settings: Settings) -> anyhow::Result<()> {
+    let db = Db::connect(&settings.database_url).await?;
+    db.migrate().await.context("migrations failed")?;
+    let state = AppState {
+        leptos_options: leptos_options(&settings)?,
+        db,
+        clock: Arc::new(SystemClock),
+        settings: Arc::new(settings.clone()),
+    };
+    let listener = tokio::net::TcpListener::bind(settings.site_addr)
+        .await
+        .with_context(|| format!("cannot listen on {}", settings.site_addr))?;
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, backend = state.db.backend(), "serving http://{addr}");
+    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,108 @@
+//! Header, footer and the hydration marker shared by every page.
+
+use crate::domain::Locale;
+use crate::i18n::texts;
+use crate::ui::locale::use_locale;
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+#[component]
+pub fn Header() -> impl IntoView {
+    let locale = use_locale();
+    let t = texts(locale);
+    view! {
+        <header class="site-header">
+            <div class="site-header__inner">
+                <a class="brand" href="/">
+                    <span class="brand__mark" aria-hidden="true"></span>
+                    <span class="brand__name">{t.centre_name}</span>
+                </a>
+                <nav class="site-nav" aria-label=t.centre_short>
+                    <a class="site-nav__link" href="/login">{t.nav_login}</a>
+                    <a class="button button--small" href="/register">{t.nav_register}</a>
+                    <LanguageSwitch current=locale />
+                </nav>
+            </div>
+        </header>
+    }
+}
+
+/// Links to `/lang/{code}`, which stores the choice in a cookie and returns to this page.
+/// A full page load on purpose: every text, date and `<html lang>` changes at once.
+#[component]
+fn LanguageSwitch(current: Locale) -> impl IntoView {
+    let location = use_location();
+    let back = move || {
+        let search = location.search.get();
+        let path = location.pathname.get();
+        let target = if search.is_empty() { path } else { format!("{path}?{search}") };
+        encode_query_value(&target)
+    };
+    view! {
+        <ul class="lang-switch" aria-label=texts(current).lang_switch_label>
+            {Locale::ALL
+                .into_iter()
+                .map(|l| {
+                    let is_current = l == current;
+                    view! {
+                        <li>
+                            <a
+                                href=move || format!("/lang/{}?next={}", l.code(), back())
+                                rel="external"
+                                hreflang=l.code()
+                                lang=l.code()
+                                class="lang-switch__link"
+                                aria-current=is_current.then_some("true")
+                            >
+                                {l.code().to_uppercase()}
+                            </a>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+    }
+}
+
+/// Percent-encodes a path for use as one query value.
+fn encode_query_value(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[component]
+pub fn Footer() -> impl IntoView {
+    let t = texts(use_locale());
+    view! {
+        <footer class="site-footer">
+            <div class="site-footer__inner">
+                <p>{t.footer_note}</p>
+                <p>{t.footer_rules}</p>
+            </div>
+        </footer>
+    }
+}
+
+/// Marks `<body data-hydrated>` once the WASM client has taken over; effects run only in
+/// the browser, so end-to-end tests can tell a hydrated page from a server-rendered one.
+#[component]
+pub fn HydrationMarker() -> impl IntoView {
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn query_values_are_encoded() {
+        assert_eq!(super::encode_query_value("/?type=plasma&x=1"), "/%3Ftype%3Dplasma%26x%3D1");
+    }
+}
