@@ -35,7 +35,10 @@ pub enum AppError {
 
 impl AppError {
     pub fn validation(field: &str, message: impl Into<String>) -> AppError {
-        AppError::Validation { field: field.to_owned(), message: message.into() }
+        AppError::Validation {
+            field: field.to_owned(),
+            message: message.into(),
+        }
     }
 
     /// The HTTP status the server answers with.
@@ -58,7 +61,10 @@ impl FromServerFnError for AppError {
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
             ServerFnErrorErr::Args(msg) | ServerFnErrorErr::MissingArg(msg) => {
-                AppError::Validation { field: String::new(), message: msg }
+                AppError::Validation {
+                    field: String::new(),
+                    message: msg,
+                }
             }
             other => AppError::Transport(other.to_string()),
         }

@@ -37,7 +37,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             db.migrate().await?;
             let now = chrono::Utc::now();
             let created = demo::seed(&db, local_date(now, settings.time_zone), days, now).await?;
-            println!("demo data: {created} new cells over the next {days} days ({})", db.backend());
+            println!(
+                "demo data: {created} new cells over the next {days} days ({})",
+                db.backend()
+            );
             Ok(())
         }
     }

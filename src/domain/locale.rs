@@ -72,8 +72,14 @@ mod tests {
 
     #[test]
     fn accept_language_prefers_highest_quality_supported_tag() {
-        assert_eq!(Locale::from_accept_language("en-GB,en;q=0.9,ru;q=0.8"), Some(Locale::En));
-        assert_eq!(Locale::from_accept_language("de;q=1.0, ru-RU;q=0.5, en;q=0.4"), Some(Locale::Ru));
+        assert_eq!(
+            Locale::from_accept_language("en-GB,en;q=0.9,ru;q=0.8"),
+            Some(Locale::En)
+        );
+        assert_eq!(
+            Locale::from_accept_language("de;q=1.0, ru-RU;q=0.5, en;q=0.4"),
+            Some(Locale::Ru)
+        );
         assert_eq!(Locale::from_accept_language("de, fr"), None);
     }
 

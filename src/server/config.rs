@@ -5,7 +5,11 @@ use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
 
 #[derive(Parser, Debug)]
-#[command(name = "donor-booking", version, about = "Online appointment system of a regional blood centre")]
+#[command(
+    name = "donor-booking",
+    version,
+    about = "Online appointment system of a regional blood centre"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -30,10 +34,20 @@ pub enum Command {
 #[derive(Args, Debug, Clone)]
 pub struct Settings {
     /// Database: `sqlite://path` (created on first run) or `postgres://user@host/db`.
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/donor.db", global = true)]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/donor.db",
+        global = true
+    )]
     pub database_url: String,
     /// Address and port to listen on.
-    #[arg(long, env = "LEPTOS_SITE_ADDR", default_value = "127.0.0.1:3000", global = true)]
+    #[arg(
+        long,
+        env = "LEPTOS_SITE_ADDR",
+        default_value = "127.0.0.1:3000",
+        global = true
+    )]
     pub site_addr: SocketAddr,
     /// Public base URL used in e-mails and for the origin check; defaults to http://<site-addr>.
     #[arg(long, env = "PUBLIC_URL", global = true, value_parser = parse_public_url)]
@@ -49,7 +63,9 @@ pub struct Settings {
 impl Settings {
     /// The public origin without a trailing slash, e.g. `https://donor.example.org`.
     pub fn public_url(&self) -> String {
-        self.public_url.clone().unwrap_or_else(|| format!("http://{}", self.site_addr))
+        self.public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.site_addr))
     }
 
     pub fn is_https(&self) -> bool {
@@ -58,7 +74,9 @@ impl Settings {
 }
 
 fn parse_time_zone(value: &str) -> Result<Tz, String> {
-    value.parse::<Tz>().map_err(|_| format!("unknown time zone {value:?}; use an IANA name like Europe/Moscow"))
+    value
+        .parse::<Tz>()
+        .map_err(|_| format!("unknown time zone {value:?}; use an IANA name like Europe/Moscow"))
 }
 
 fn parse_public_url(value: &str) -> Result<String, String> {
@@ -79,7 +97,10 @@ mod tests {
 
     #[test]
     fn public_url_is_normalised_and_checked() {
-        assert_eq!(parse_public_url("https://d.example.org/").unwrap(), "https://d.example.org");
+        assert_eq!(
+            parse_public_url("https://d.example.org/").unwrap(),
+            "https://d.example.org"
+        );
         assert!(parse_public_url("ftp://x").is_err());
         assert!(parse_public_url("https://").is_err());
     }

@@ -51,7 +51,7 @@ fn cells_of_day(index: u64, date: NaiveDate) -> Vec<NewCell<'static>> {
         slots: grid((8, 0), (12, 0), 15, 3),
         needs: pick(index, false),
     });
-    if index % 2 == 0 {
+    if index.is_multiple_of(2) {
         cells.push(NewCell {
             place_name: PLACES[0].0,
             place_address: PLACES[0].1,
@@ -85,7 +85,12 @@ fn cells_of_day(index: u64, date: NaiveDate) -> Vec<NewCell<'static>> {
 }
 
 /// Creates the demo cells from `today` for `days` days (Sundays off). Returns how many were new.
-pub async fn seed(db: &Db, today: NaiveDate, days: u32, now: DateTime<Utc>) -> anyhow::Result<usize> {
+pub async fn seed(
+    db: &Db,
+    today: NaiveDate,
+    days: u32,
+    now: DateTime<Utc>,
+) -> anyhow::Result<usize> {
     let mut created = 0;
     for index in 0..u64::from(days) {
         let date = today + Days::new(index);
@@ -111,7 +116,11 @@ mod tests {
         for index in 0..14 {
             for cell in cells_of_day(index, day) {
                 assert!(!cell.slots.is_empty());
-                assert!(!cell.needs.is_empty(), "day {index} {:?} needs nobody", cell.donation_type);
+                assert!(
+                    !cell.needs.is_empty(),
+                    "day {index} {:?} needs nobody",
+                    cell.donation_type
+                );
             }
         }
     }

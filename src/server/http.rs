@@ -15,8 +15,12 @@ use serde::Deserialize;
 /// its hydration scripts), WASM compilation allowed, nothing framed, forms only to us.
 pub fn set_page_security_policy() {
     use leptos::prelude::use_context;
-    let Some(response) = use_context::<leptos_axum::ResponseOptions>() else { return };
-    let Some(nonce) = leptos::nonce::use_nonce() else { return };
+    let Some(response) = use_context::<leptos_axum::ResponseOptions>() else {
+        return;
+    };
+    let Some(nonce) = leptos::nonce::use_nonce() else {
+        return;
+    };
     let policy = format!(
         "default-src 'self'; script-src 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
          img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; \
@@ -28,24 +32,39 @@ pub fn set_page_security_policy() {
 }
 
 /// Headers for every response; HTML pages already carry their nonce policy.
-pub async fn security_headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn security_headers(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     let fixed: [(HeaderName, &str); 5] = [
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::REFERRER_POLICY, "strict-origin-when-cross-origin"),
         (header::X_FRAME_OPTIONS, "DENY"),
-        (HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=(), payment=()"),
-        (HeaderName::from_static("cross-origin-opener-policy"), "same-origin"),
+        (
+            HeaderName::from_static("permissions-policy"),
+            "camera=(), microphone=(), geolocation=(), payment=()",
+        ),
+        (
+            HeaderName::from_static("cross-origin-opener-policy"),
+            "same-origin",
+        ),
     ];
     for (name, value) in fixed {
         headers.insert(name, HeaderValue::from_static(value));
     }
     headers
         .entry(header::CONTENT_SECURITY_POLICY)
-        .or_insert(HeaderValue::from_static("default-src 'self'; frame-ancestors 'none'; object-src 'none'"));
+        .or_insert(HeaderValue::from_static(
+            "default-src 'self'; frame-ancestors 'none'; object-src 'none'",
+        ));
     if state.settings.is_https() {
-        headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
     }
     response
 }
@@ -53,8 +72,14 @@ pub async fn security_headers(State(state): State<AppState>, request: Request, n
 /// Refuses state-changing requests that a browser sent from another site. Browsers send
 /// `Sec-Fetch-Site` (or at least `Origin`) on such requests; clients that send neither are
 /// not browsers and carry no ambient cookies of a victim.
-pub async fn cross_site_guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    if is_safe_method(request.method()) || is_same_site_request(request.headers(), &state.settings.public_url()) {
+pub async fn cross_site_guard(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if is_safe_method(request.method())
+        || is_same_site_request(request.headers(), &state.settings.public_url())
+    {
         next.run(request).await
     } else {
         tracing::warn!(path = %request.uri().path(), "cross-site request refused");
@@ -104,9 +129,19 @@ pub async fn switch_language(
     let Some(locale) = Locale::from_code(&code) else {
         return (StatusCode::NOT_FOUND, "unknown language").into_response();
     };
-    let back = query.next.filter(|n| is_local_path(n)).unwrap_or_else(|| "/".to_owned());
-    let secure = if state.settings.is_https() { "; Secure" } else { "" };
-    let cookie = format!("{LOCALE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}", locale.code());
+    let back = query
+        .next
+        .filter(|n| is_local_path(n))
+        .unwrap_or_else(|| "/".to_owned());
+    let secure = if state.settings.is_https() {
+        "; Secure"
+    } else {
+        ""
+    };
+    let cookie = format!(
+        "{LOCALE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}",
+        locale.code()
+    );
     let mut response = (StatusCode::SEE_OTHER, [(header::LOCATION, back)]).into_response();
     if let Ok(value) = HeaderValue::from_str(&cookie) {
         response.headers_mut().insert(header::SET_COOKIE, value);
@@ -116,7 +151,10 @@ pub async fn switch_language(
 
 /// Only paths on this site: no scheme, no `//host`, no backslash tricks.
 fn is_local_path(path: &str) -> bool {
-    path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') && !path.chars().any(char::is_control)
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.contains('\\')
+        && !path.chars().any(char::is_control)
 }
 
 /// The language of a request: the switch's cookie, else Accept-Language, else Russian.
@@ -154,13 +192,37 @@ mod tests {
     #[test]
     fn cross_site_requests_are_recognised() {
         let public = "https://donor.example.org";
-        assert!(is_same_site_request(&headers(&[("sec-fetch-site", "same-origin")]), public));
-        assert!(!is_same_site_request(&headers(&[("sec-fetch-site", "cross-site")]), public));
-        assert!(!is_same_site_request(&headers(&[("sec-fetch-site", "same-site")]), public));
-        assert!(is_same_site_request(&headers(&[("origin", "https://donor.example.org")]), public));
-        assert!(!is_same_site_request(&headers(&[("origin", "https://evil.example")]), public));
-        assert!(is_same_site_request(&headers(&[("origin", "http://127.0.0.1:3000"), ("host", "127.0.0.1:3000")]), public));
-        assert!(is_same_site_request(&headers(&[]), public), "non-browser clients carry no victim cookies");
+        assert!(is_same_site_request(
+            &headers(&[("sec-fetch-site", "same-origin")]),
+            public
+        ));
+        assert!(!is_same_site_request(
+            &headers(&[("sec-fetch-site", "cross-site")]),
+            public
+        ));
+        assert!(!is_same_site_request(
+            &headers(&[("sec-fetch-site", "same-site")]),
+            public
+        ));
+        assert!(is_same_site_request(
+            &headers(&[("origin", "https://donor.example.org")]),
+            public
+        ));
+        assert!(!is_same_site_request(
+            &headers(&[("origin", "https://evil.example")]),
+            public
+        ));
+        assert!(is_same_site_request(
+            &headers(&[
+                ("origin", "http://127.0.0.1:3000"),
+                ("host", "127.0.0.1:3000")
+            ]),
+            public
+        ));
+        assert!(
+            is_same_site_request(&headers(&[]), public),
+            "non-browser clients carry no victim cookies"
+        );
     }
 
     #[test]
@@ -173,8 +235,17 @@ mod tests {
 
     #[test]
     fn cookie_beats_accept_language() {
-        assert_eq!(request_locale(&headers(&[("cookie", "a=b; lang=en"), ("accept-language", "ru")])), Locale::En);
-        assert_eq!(request_locale(&headers(&[("accept-language", "en-US,en;q=0.9")])), Locale::En);
+        assert_eq!(
+            request_locale(&headers(&[
+                ("cookie", "a=b; lang=en"),
+                ("accept-language", "ru")
+            ])),
+            Locale::En
+        );
+        assert_eq!(
+            request_locale(&headers(&[("accept-language", "en-US,en;q=0.9")])),
+            Locale::En
+        );
         assert_eq!(request_locale(&headers(&[])), Locale::Ru);
     }
 }

@@ -18,8 +18,12 @@ use tower_http::compression::CompressionLayer;
 /// Leptos options from `Cargo.toml` when run from the repository (the README's way), else
 /// from the `LEPTOS_*` variables cargo-leptos sets.
 fn leptos_options(settings: &Settings) -> anyhow::Result<LeptosOptions> {
-    let file = std::path::Path::new("Cargo.toml").exists().then_some("Cargo.toml");
-    let mut options = get_configuration(file).context("cannot read the Leptos configuration")?.leptos_options;
+    let file = std::path::Path::new("Cargo.toml")
+        .exists()
+        .then_some("Cargo.toml");
+    let mut options = get_configuration(file)
+        .context("cannot read the Leptos configuration")?
+        .leptos_options;
     options.site_addr = settings.site_addr;
     Ok(options)
 }
@@ -37,9 +41,18 @@ pub fn router(state: AppState) -> Router {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(page_context, shell))
-        .layer(middleware::from_fn_with_state(state.clone(), cross_site_guard))
-        .layer(middleware::from_fn_with_state(state.clone(), security_headers))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(page_context, shell))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            cross_site_guard,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security_headers,
+        ))
         .layer(CompressionLayer::new())
         .with_state(state)
 }
@@ -58,9 +71,12 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {}", settings.site_addr))?;
     let addr = listener.local_addr()?;
     tracing::info!(%addr, backend = state.db.backend(), "serving http://{addr}");
-    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     Ok(())
 }
 
@@ -70,7 +86,9 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             signal.recv().await;
         }
     };

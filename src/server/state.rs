@@ -26,7 +26,10 @@ impl FromRef<AppState> for LeptosOptions {
 impl AppState {
     /// The centre's local wall-clock time now.
     pub fn now_local(&self) -> NaiveDateTime {
-        self.clock.now().with_timezone(&self.settings.time_zone).naive_local()
+        self.clock
+            .now()
+            .with_timezone(&self.settings.time_zone)
+            .naive_local()
     }
 }
 

@@ -35,7 +35,11 @@ fn LanguageSwitch(current: Locale) -> impl IntoView {
     let back = move || {
         let search = location.search.get();
         let path = location.pathname.get();
-        let target = if search.is_empty() { path } else { format!("{path}?{search}") };
+        let target = if search.is_empty() {
+            path
+        } else {
+            format!("{path}?{search}")
+        };
         encode_query_value(&target)
     };
     view! {
@@ -69,7 +73,9 @@ fn encode_query_value(value: &str) -> String {
     value
         .bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -103,6 +109,9 @@ pub fn HydrationMarker() -> impl IntoView {
 mod tests {
     #[test]
     fn query_values_are_encoded() {
-        assert_eq!(super::encode_query_value("/?type=plasma&x=1"), "/%3Ftype%3Dplasma%26x%3D1");
+        assert_eq!(
+            super::encode_query_value("/?type=plasma&x=1"),
+            "/%3Ftype%3Dplasma%26x%3D1"
+        );
     }
 }

@@ -1,0 +1,58 @@
+import { defineConfig } from '@playwright/test';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+// The real release server on a fresh SQLite file filled with demo data.
+const port = Number(process.env.E2E_PORT ?? 3210);
+const baseURL = `http://127.0.0.1:${port}`;
+const dbDir = process.env.E2E_DB_DIR ?? mkdtempSync(join(tmpdir(), 'donor-e2e-'));
+const server = process.env.E2E_SERVER_BIN ?? 'target/release/donor-booking';
+
+// Debian's Chromium; Playwright's own browser download is not available here.
+const chromium = {
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
+};
+
+const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
+const desktop = { viewport: { width: 1280, height: 860 } };
+
+export default defineConfig({
+  testDir: './tests',
+  timeout: 30_000,
+  expect: { timeout: 5_000 },
+  fullyParallel: true,
+  workers: 2,
+  forbidOnly: true,
+  reporter: [['list']],
+  use: { baseURL, launchOptions: chromium, locale: 'ru-RU', trace: 'off' },
+  projects: [
+    { name: 'desktop', testMatch: /(js|a11y)\.spec\.ts/, use: desktop },
+    { name: 'phone', testMatch: /(js|a11y)\.spec\.ts/, use: phone },
+    { name: 'no-js desktop', testMatch: /nojs\.spec\.ts/, use: { ...desktop, javaScriptEnabled: false } },
+    { name: 'no-js phone', testMatch: /nojs\.spec\.ts/, use: { ...phone, javaScriptEnabled: false } },
+  ],
+  webServer: {
+    command: `"${server}" demo-data --days 14 && exec "${server}" serve`,
+    cwd: '..',
+    url: `${baseURL}/healthz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+    env: {
+      DATABASE_URL: `sqlite://${dbDir}/e2e.db`,
+      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+      LOG_LEVEL: 'warn',
+    },
+  },
+});

@@ -1,0 +1,70 @@
+import { expect, test } from '@playwright/test';
+import { expectHydrated, expectNoHorizontalScroll, shownTypes } from './helpers';
+
+test('the public page hydrates and shows open cells with the groups they need', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'ru');
+  await expect(page.getByRole('heading', { level: 1, name: 'Запись на донацию' })).toBeVisible();
+  await expectHydrated(page);
+  const cards = page.locator('.cell-card');
+  expect(await cards.count()).toBeGreaterThan(3);
+  await expect(cards.first().locator('.group-badge').first()).toHaveText(/^(0\(I\)|A\(II\)|B\(III\)|AB\(IV\)) Rh[+−]/);
+  await expectNoHorizontalScroll(page);
+});
+
+test('the type filter re-fetches through the server function without a page load', async ({ page }) => {
+  await page.goto('/');
+  await expectHydrated(page);
+  const before = await shownTypes(page);
+  expect(new Set(before).size).toBeGreaterThan(1);
+
+  // A marker on window survives client-side navigation only: a full reload would drop it.
+  await page.evaluate(() => ((window as unknown as { marker: string }).marker = 'same page'));
+  const serverCall = page.waitForRequest((r) => r.url().endsWith('/api/open_cells') && r.method() === 'POST');
+  await page.getByRole('navigation', { name: 'Вид донации' }).getByRole('link', { name: 'Плазма' }).click();
+  await serverCall;
+  await expect(page).toHaveURL(/\?type=plasma$/);
+  await expect(page.getByRole('link', { name: 'Плазма' })).toHaveAttribute('aria-current', 'page');
+  await expect.poll(() => shownTypes(page)).not.toEqual(before);
+  const after = await shownTypes(page);
+  expect(after.length).toBeGreaterThan(0);
+  expect(after.every((t) => t === 'Плазма')).toBe(true);
+  expect(await page.evaluate(() => (window as unknown as { marker?: string }).marker)).toBe('same page');
+
+  await page.getByRole('link', { name: 'Все' }).click();
+  await expect.poll(async () => (await shownTypes(page)).length).toBe(before.length);
+});
+
+test('the language switch turns the page English and the choice persists', async ({ page }) => {
+  await page.goto('/?type=plasma');
+  await expectHydrated(page);
+  await page.getByRole('link', { name: 'EN' }).click();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await expect(page).toHaveURL(/\?type=plasma$/);
+  await expect(page.getByRole('heading', { level: 1, name: 'Book a donation' })).toBeVisible();
+  await expectHydrated(page);
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1, name: 'Book a donation' })).toBeVisible();
+  await page.getByRole('link', { name: 'RU' }).click();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'ru');
+});
+
+test('an unknown address shows the 404 page', async ({ page }) => {
+  const response = await page.goto('/no-such-page');
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole('heading', { level: 1, name: 'Страница не найдена' })).toBeVisible();
+  await expectHydrated(page);
+  await page.getByRole('link', { name: 'На главную' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Запись на донацию' })).toBeVisible();
+});
+
+test('the content security policy is enforced and does not block hydration', async ({ page }) => {
+  const violations: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) violations.push(m.text());
+  });
+  const response = await page.goto('/');
+  expect(response?.headers()['content-security-policy']).toContain("'wasm-unsafe-eval'");
+  await expectHydrated(page);
+  expect(violations).toEqual([]);
+});

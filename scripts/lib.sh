@@ -1,0 +1,45 @@
+# Shared helpers for the project's scripts. Sourced, not run.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export PATH="$HOME/.cargo/bin:$PATH"
+
+CARGO_LEPTOS_VERSION="0.3.11"
+
+step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+skip() { printf '    skip: %s\n' "$*"; }
+fail() { printf '\n\033[31mERROR: %s\033[0m\n' "$*" >&2; exit 1; }
+
+is_root() { [ "$(id -u)" = 0 ]; }
+
+# Installs Debian packages that are missing (root only); `apt-get update` once per run.
+APT_UPDATED=0
+apt_install() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  is_root || fail "missing Debian packages: ${missing[*]} (run as root or install them: apt-get install ${missing[*]})"
+  if [ "$APT_UPDATED" = 0 ]; then
+    apt-get update -qq || fail "apt-get update failed"
+    APT_UPDATED=1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null || fail "apt-get install ${missing[*]} failed"
+}
+
+# The wasm-bindgen version Cargo.lock resolved; the CLI must match it exactly.
+locked_wasm_bindgen_version() {
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock"
+}
+
+# cargo-leptos runs wasm-opt in release builds: npm's binaryen (end2end/node_modules) first on
+# PATH, because Debian's binaryen produces a WASM that fails to hydrate.
+with_build_path() {
+  PATH="$ROOT/end2end/node_modules/.bin:$PATH" "$@"
+}
+
+release_build() {
+  step "Release build (server + WASM) with cargo-leptos"
+  (cd "$ROOT" && with_build_path cargo leptos build --release) || fail "cargo leptos build --release failed"
+}
