@@ -36,10 +36,10 @@ export default defineConfig({
   reporter: [['list']],
   use: { baseURL, launchOptions: chromium, locale: 'ru-RU', trace: 'off' },
   projects: [
-    { name: 'desktop', testMatch: /(js|a11y)\.spec\.ts/, use: desktop },
-    { name: 'phone', testMatch: /(js|a11y)\.spec\.ts/, use: phone },
-    { name: 'no-js desktop', testMatch: /nojs\.spec\.ts/, use: { ...desktop, javaScriptEnabled: false } },
-    { name: 'no-js phone', testMatch: /nojs\.spec\.ts/, use: { ...phone, javaScriptEnabled: false } },
+    { name: 'desktop', testMatch: /\.(hydrated|a11y)\.spec\.ts$/, use: desktop },
+    { name: 'phone', testMatch: /\.(hydrated|a11y)\.spec\.ts$/, use: phone },
+    { name: 'no-js desktop', testMatch: /\.nojs\.spec\.ts$/, use: { ...desktop, javaScriptEnabled: false } },
+    { name: 'no-js phone', testMatch: /\.nojs\.spec\.ts$/, use: { ...phone, javaScriptEnabled: false } },
   ],
   webServer: {
     command: `"${server}" demo-data --days 14 && exec "${server}" serve`,

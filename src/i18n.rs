@@ -4,8 +4,8 @@
 use crate::domain::Locale;
 
 pub struct Texts {
-    pub centre_name: &'static str,
     pub centre_short: &'static str,
+    pub centre_tagline: &'static str,
     pub skip_to_content: &'static str,
     pub nav_login: &'static str,
     pub nav_register: &'static str,
@@ -40,8 +40,8 @@ fn ru_plural<'a>(n: u64, one: &'a str, few: &'a str, many: &'a str) -> &'a str {
 }
 
 const RU: Texts = Texts {
-    centre_name: "Центр крови — запись на донацию",
     centre_short: "Центр крови",
+    centre_tagline: "запись на донацию",
     skip_to_content: "Перейти к содержанию",
     nav_login: "Вход",
     nav_register: "Регистрация",
@@ -67,8 +67,8 @@ const RU: Texts = Texts {
 };
 
 const EN: Texts = Texts {
-    centre_name: "Blood Centre — donation booking",
     centre_short: "Blood Centre",
+    centre_tagline: "donation booking",
     skip_to_content: "Skip to content",
     nav_login: "Log in",
     nav_register: "Register",

@@ -173,6 +173,20 @@ async fn language_follows_the_switch_and_the_browser(backend: Backend) {
         .await
         .unwrap();
     assert!(english.contains(r#"<html lang="en">"#));
+    let russian_listed = server
+        .client()
+        .get(server.url("/"))
+        .header("accept-language", "en-US,en;q=0.9,ru;q=0.8")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        russian_listed.contains(r#"<html lang="ru">"#),
+        "Russian wins whenever the browser lists it"
+    );
 
     // The switch never sends anyone to another site.
     let resp = client

@@ -27,8 +27,20 @@ impl Locale {
         }
     }
 
-    /// Picks the first supported language of an `Accept-Language` header, by quality.
+    /// The language for a first visit, from an `Accept-Language` header. Russian whenever the
+    /// browser lists it at all (many Russian speakers run English-language browsers), English
+    /// when only English of the supported languages is listed.
     pub fn from_accept_language(header: &str) -> Option<Locale> {
+        let listed = Self::ranked_accept_language(header);
+        if listed.contains(&Locale::Ru) {
+            Some(Locale::Ru)
+        } else {
+            listed.first().copied()
+        }
+    }
+
+    /// Supported languages of an `Accept-Language` header, best quality first.
+    fn ranked_accept_language(header: &str) -> Vec<Locale> {
         let mut ranked: Vec<(f32, Locale)> = header
             .split(',')
             .filter_map(|part| {
@@ -42,9 +54,10 @@ impl Locale {
                     .unwrap_or(1.0);
                 Some((quality, locale))
             })
+            .filter(|(quality, _)| *quality > 0.0)
             .collect();
         ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
-        ranked.first().map(|(_, l)| *l)
+        ranked.into_iter().map(|(_, l)| l).collect()
     }
 
     /// Formats a date the way people of this language read it.
@@ -71,14 +84,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn accept_language_prefers_highest_quality_supported_tag() {
+    fn accept_language_gives_russian_whenever_listed() {
         assert_eq!(
-            Locale::from_accept_language("en-GB,en;q=0.9,ru;q=0.8"),
+            Locale::from_accept_language("en-GB,en;q=0.9"),
             Some(Locale::En)
+        );
+        assert_eq!(
+            Locale::from_accept_language("en-US,en;q=0.9,ru;q=0.8"),
+            Some(Locale::Ru)
         );
         assert_eq!(
             Locale::from_accept_language("de;q=1.0, ru-RU;q=0.5, en;q=0.4"),
             Some(Locale::Ru)
+        );
+        assert_eq!(
+            Locale::from_accept_language("en, ru;q=0"),
+            Some(Locale::En),
+            "q=0 means not acceptable"
         );
         assert_eq!(Locale::from_accept_language("de, fr"), None);
     }

@@ -26,6 +26,7 @@ macro_rules! labelled_enum {
     };
 }
 
+pub mod account;
 pub mod blood;
 pub mod booking;
 pub mod calendar;

@@ -11,8 +11,9 @@ use http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use http::{Method, StatusCode};
 use serde::Deserialize;
 
-/// The policy of every HTML page: scripts only with this response's nonce (Leptos puts it on
-/// its hydration scripts), WASM compilation allowed, nothing framed, forms only to us.
+/// The policy of every HTML page: inline scripts only with this response's nonce (Leptos puts
+/// it on its hydration scripts), script files only from this origin (Leptos's modulepreload
+/// link carries no nonce), WASM compilation allowed, nothing framed, forms only to us.
 pub fn set_page_security_policy() {
     use leptos::prelude::use_context;
     let Some(response) = use_context::<leptos_axum::ResponseOptions>() else {
@@ -22,7 +23,7 @@ pub fn set_page_security_policy() {
         return;
     };
     let policy = format!(
-        "default-src 'self'; script-src 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
          img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; \
          base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
     );

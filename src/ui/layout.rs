@@ -15,7 +15,8 @@ pub fn Header() -> impl IntoView {
             <div class="site-header__inner">
                 <a class="brand" href="/">
                     <span class="brand__mark" aria-hidden="true"></span>
-                    <span class="brand__name">{t.centre_name}</span>
+                    <span class="brand__name">{t.centre_short}</span>
+                    <span class="brand__tagline">{t.centre_tagline}</span>
                 </a>
                 <nav class="site-nav" aria-label=t.centre_short>
                     <a class="site-nav__link" href="/login">{t.nav_login}</a>

@@ -67,4 +67,9 @@ test('the content security policy is enforced and does not block hydration', asy
   expect(response?.headers()['content-security-policy']).toContain("'wasm-unsafe-eval'");
   await expectHydrated(page);
   expect(violations).toEqual([]);
+
+  // A script without this response's nonce does not run.
+  await page.addScriptTag({ content: 'window.injected = true;' }).catch(() => undefined);
+  expect(await page.evaluate(() => (window as unknown as { injected?: boolean }).injected)).toBeUndefined();
+  expect(violations.length).toBeGreaterThan(0);
 });
