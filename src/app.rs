@@ -2,6 +2,10 @@
 
 use crate::ui::layout::{Footer, Header, HydrationMarker};
 use crate::ui::locale::{detect_locale, use_locale};
+use crate::ui::pages::cabinet::CabinetPage;
+use crate::ui::pages::login::{ConfirmEmailPage, LoginPage, ResendPage};
+use crate::ui::pages::register::{RegisterPage, RegisteredPage};
+use crate::ui::pages::staff::StaffHomePage;
 use crate::ui::pages::{home::HomePage, not_found::NotFound};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -49,6 +53,13 @@ pub fn App() -> impl IntoView {
                     // Async: the server sends the page once its data is in, so it is complete
                     // without JavaScript (streamed chunks would need JS to be swapped in).
                     <Route path=path!("") view=HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async />
+                    <Route path=path!("/register/done") view=RegisteredPage ssr=SsrMode::Async />
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/confirm-email") view=ConfirmEmailPage ssr=SsrMode::Async />
+                    <Route path=path!("/confirm-email/resend") view=ResendPage ssr=SsrMode::Async />
+                    <Route path=path!("/cabinet") view=CabinetPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/:area") view=StaffHomePage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <Footer />

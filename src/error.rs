@@ -6,11 +6,18 @@ use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
+/// A message that belongs next to one form field.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
-    /// One input is wrong; `field` names the form field the message belongs next to.
-    #[error("{message}")]
-    Validation { field: String, message: String },
+    /// Inputs are wrong; each message names the form field it belongs next to.
+    #[error("invalid input")]
+    Validation { errors: Vec<FieldError> },
     #[error("login required")]
     Unauthorized,
     #[error("forbidden")]
@@ -35,9 +42,14 @@ pub enum AppError {
 
 impl AppError {
     pub fn validation(field: &str, message: impl Into<String>) -> AppError {
-        AppError::Validation {
-            field: field.to_owned(),
-            message: message.into(),
+        AppError::Validation { errors: vec![FieldError { field: field.to_owned(), message: message.into() }] }
+    }
+
+    /// The message for one field, if this is a validation error about it.
+    pub fn field_message(&self, field: &str) -> Option<&str> {
+        match self {
+            AppError::Validation { errors } => errors.iter().find(|e| e.field == field).map(|e| e.message.as_str()),
+            _ => None,
         }
     }
 
@@ -60,12 +72,7 @@ impl FromServerFnError for AppError {
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
-            ServerFnErrorErr::Args(msg) | ServerFnErrorErr::MissingArg(msg) => {
-                AppError::Validation {
-                    field: String::new(),
-                    message: msg,
-                }
-            }
+            ServerFnErrorErr::Args(msg) | ServerFnErrorErr::MissingArg(msg) => AppError::validation("", msg),
             other => AppError::Transport(other.to_string()),
         }
     }

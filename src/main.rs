@@ -1,7 +1,7 @@
 use clap::Parser;
 use donor_booking::domain::calendar::local_date;
-use donor_booking::server::config::{Cli, Command};
-use donor_booking::server::{db::Db, demo, serve};
+use donor_booking::server::config::{Cli, Command, StaffCommand};
+use donor_booking::server::{db::Db, demo, serve, staff_cli};
 use std::process::ExitCode;
 
 #[tokio::main]
@@ -32,15 +32,17 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("migrations applied ({})", db.backend());
             Ok(())
         }
+        Command::Staff { action: StaffCommand::Add { email, role } } => {
+            let db = Db::connect(&settings.database_url).await?;
+            db.migrate().await?;
+            staff_cli::add(&db, &email, role).await
+        }
         Command::DemoData { days } => {
             let db = Db::connect(&settings.database_url).await?;
             db.migrate().await?;
             let now = chrono::Utc::now();
             let created = demo::seed(&db, local_date(now, settings.time_zone), days, now).await?;
-            println!(
-                "demo data: {created} new cells over the next {days} days ({})",
-                db.backend()
-            );
+            println!("demo data: {created} new cells over the next {days} days ({})", db.backend());
             Ok(())
         }
     }

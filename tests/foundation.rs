@@ -8,24 +8,13 @@ use sqlx::Row;
 /// Donation type codes of the cells the page shows, in page order.
 fn type_badges(html: &str) -> Vec<String> {
     html.match_indices("type-badge type-badge--")
-        .map(|(i, m)| {
-            html[i + m.len()..]
-                .split('"')
-                .next()
-                .unwrap_or_default()
-                .to_owned()
-        })
+        .map(|(i, m)| html[i + m.len()..].split('"').next().unwrap_or_default().to_owned())
         .collect()
 }
 
 async fn healthz_answers_when_the_database_does(backend: Backend) {
     let server = TestServer::start(backend).await;
-    let resp = server
-        .client()
-        .get(server.url("/healthz"))
-        .send()
-        .await
-        .unwrap();
+    let resp = server.client().get(server.url("/healthz")).send().await.unwrap();
     assert_eq!(resp.status(), 200);
     assert_eq!(resp.text().await.unwrap(), "ok");
 }
@@ -45,22 +34,11 @@ async fn home_page_lists_the_open_cells_stored_in_the_database(backend: Backend)
         .iter()
         .map(|r| r.get("d"))
         .collect();
-    let today = chrono::Utc::now()
-        .with_timezone(&chrono_tz::Europe::Moscow)
-        .date_naive()
-        .to_string();
+    let today = chrono::Utc::now().with_timezone(&chrono_tz::Europe::Moscow).date_naive().to_string();
     let future = dates.iter().filter(|d| d.as_str() > today.as_str()).count();
     let shown = type_badges(&html).len();
-    assert!(
-        future >= 4,
-        "demo data made {} cells, {future} after today",
-        dates.len()
-    );
-    assert!(
-        shown >= future && shown <= dates.len(),
-        "page shows {shown}; {future} future of {} stored",
-        dates.len()
-    );
+    assert!(future >= 4, "demo data made {} cells, {future} after today", dates.len());
+    assert!(shown >= future && shown <= dates.len(), "page shows {shown}; {future} future of {} stored", dates.len());
     assert!(html.contains("Центр крови, главный корпус"));
     assert!(html.contains("Нужны группы крови"));
     assert!(html.contains("Rh"), "needed groups are listed");
@@ -72,22 +50,12 @@ async fn filter_by_donation_type_shows_only_that_type(backend: Backend) {
     let server = TestServer::start(backend).await;
     let all = type_badges(&server.get_html("/").await);
     let plasma = type_badges(&server.get_html("/?type=plasma").await);
-    assert!(
-        !plasma.is_empty() && plasma.len() < all.len(),
-        "{} plasma of {} cells",
-        plasma.len(),
-        all.len()
-    );
+    assert!(!plasma.is_empty() && plasma.len() < all.len(), "{} plasma of {} cells", plasma.len(), all.len());
     assert!(plasma.iter().all(|t| t == "plasma"), "{plasma:?}");
 
     // The server function behind the reactive filter answers the same.
-    let resp = server
-        .client()
-        .post(server.url("/api/open_cells"))
-        .form(&[("donation_type", "plasma")])
-        .send()
-        .await
-        .unwrap();
+    let resp =
+        server.client().post(server.url("/api/open_cells")).form(&[("donation_type", "plasma")]).send().await.unwrap();
     assert_eq!(resp.status(), 200);
     let cells: serde_json::Value = resp.json().await.unwrap();
     let cells = cells.as_array().unwrap();
@@ -106,58 +74,28 @@ async fn unknown_donation_type_is_a_validation_error(backend: Backend) {
         .unwrap();
     assert_eq!(resp.status(), 422);
     let body = resp.text().await.unwrap();
-    assert!(
-        body.contains("Validation") && body.contains("donation_type"),
-        "{body}"
-    );
-    assert!(
-        !body.to_lowercase().contains("sql"),
-        "no internals leak: {body}"
-    );
+    assert!(body.contains("Validation") && body.contains("donation_type"), "{body}");
+    assert!(!body.to_lowercase().contains("sql"), "no internals leak: {body}");
 }
 
 async fn empty_database_shows_the_seed_text(backend: Backend) {
-    let server = TestServer::start_with(
-        backend,
-        ServerOptions {
-            demo_data: false,
-            ..Default::default()
-        },
-    )
-    .await;
+    let server = TestServer::start_with(backend, ServerOptions { demo_data: false, ..Default::default() }).await;
     let html = server.get_html("/").await;
-    assert!(
-        html.contains("Компонентов крови в настоящий момент достаточно"),
-        "empty state"
-    );
+    assert!(html.contains("Компонентов крови в настоящий момент достаточно"), "empty state");
     assert!(type_badges(&html).is_empty());
 }
 
 async fn language_follows_the_switch_and_the_browser(backend: Backend) {
     let server = TestServer::start(backend).await;
     let client = server.client();
-    let resp = client
-        .get(server.url("/lang/en?next=/%3Ftype%3Dplasma"))
-        .send()
-        .await
-        .unwrap();
+    let resp = client.get(server.url("/lang/en?next=/%3Ftype%3Dplasma")).send().await.unwrap();
     assert_eq!(resp.status(), 303);
     assert_eq!(resp.headers()["location"], "/?type=plasma");
     let cookie = resp.headers()["set-cookie"].to_str().unwrap().to_owned();
-    assert!(
-        cookie.starts_with("lang=en;") && cookie.contains("SameSite=Lax"),
-        "{cookie}"
-    );
+    assert!(cookie.starts_with("lang=en;") && cookie.contains("SameSite=Lax"), "{cookie}");
 
     // The same client keeps the cookie: pages are now English.
-    let html = client
-        .get(server.url("/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = client.get(server.url("/")).send().await.unwrap().text().await.unwrap();
     assert!(html.contains(r#"<html lang="en">"#));
     assert!(html.contains("Book a donation") && html.contains("Blood groups needed"));
 
@@ -183,28 +121,16 @@ async fn language_follows_the_switch_and_the_browser(backend: Backend) {
         .text()
         .await
         .unwrap();
-    assert!(
-        russian_listed.contains(r#"<html lang="ru">"#),
-        "Russian wins whenever the browser lists it"
-    );
+    assert!(russian_listed.contains(r#"<html lang="ru">"#), "Russian wins whenever the browser lists it");
 
     // The switch never sends anyone to another site.
-    let resp = client
-        .get(server.url("/lang/ru?next=//evil.example/"))
-        .send()
-        .await
-        .unwrap();
+    let resp = client.get(server.url("/lang/ru?next=//evil.example/")).send().await.unwrap();
     assert_eq!(resp.headers()["location"], "/");
 }
 
 async fn unknown_page_is_a_localised_404(backend: Backend) {
     let server = TestServer::start(backend).await;
-    let resp = server
-        .client()
-        .get(server.url("/no/such/page"))
-        .send()
-        .await
-        .unwrap();
+    let resp = server.client().get(server.url("/no/such/page")).send().await.unwrap();
     assert_eq!(resp.status(), 404);
     let html = resp.text().await.unwrap();
     assert!(html.contains("Страница не найдена"));
@@ -216,107 +142,43 @@ async fn pages_carry_the_security_headers(backend: Backend) {
     let headers = resp.headers().clone();
     let html = resp.text().await.unwrap();
     let csp = headers["content-security-policy"].to_str().unwrap();
-    assert!(
-        csp.contains("'wasm-unsafe-eval'") && csp.contains("frame-ancestors 'none'"),
-        "{csp}"
-    );
-    let nonce = csp
-        .split("'nonce-")
-        .nth(1)
-        .and_then(|s| s.split('\'').next())
-        .expect("nonce in CSP");
-    assert!(
-        html.contains(&format!(r#"nonce="{nonce}""#)),
-        "the hydration script carries this response's nonce"
-    );
+    assert!(csp.contains("'wasm-unsafe-eval'") && csp.contains("frame-ancestors 'none'"), "{csp}");
+    let nonce = csp.split("'nonce-").nth(1).and_then(|s| s.split('\'').next()).expect("nonce in CSP");
+    assert!(html.contains(&format!(r#"nonce="{nonce}""#)), "the hydration script carries this response's nonce");
     assert_eq!(headers["x-content-type-options"], "nosniff");
     assert_eq!(headers["x-frame-options"], "DENY");
-    assert_eq!(
-        headers["referrer-policy"],
-        "strict-origin-when-cross-origin"
-    );
-    assert!(
-        headers.get("strict-transport-security").is_none(),
-        "no HSTS over plain http"
-    );
+    assert_eq!(headers["referrer-policy"], "strict-origin-when-cross-origin");
+    assert!(headers.get("strict-transport-security").is_none(), "no HSTS over plain http");
 
     let other = server.client().get(server.url("/")).send().await.unwrap();
-    assert_ne!(
-        other.headers()["content-security-policy"].to_str().unwrap(),
-        csp,
-        "a new nonce per response"
-    );
+    assert_ne!(other.headers()["content-security-policy"].to_str().unwrap(), csp, "a new nonce per response");
 }
 
 async fn hsts_is_sent_when_served_over_https(backend: Backend) {
-    let options = ServerOptions {
-        public_url: Some("https://donor.example.org".into()),
-        ..Default::default()
-    };
+    let options = ServerOptions { public_url: Some("https://donor.example.org".into()), ..Default::default() };
     let server = TestServer::start_with(backend, options).await;
-    let resp = server
-        .client()
-        .get(server.url("/healthz"))
-        .send()
-        .await
-        .unwrap();
-    assert!(resp.headers()["strict-transport-security"]
-        .to_str()
-        .unwrap()
-        .contains("max-age=31536000"));
+    let resp = server.client().get(server.url("/healthz")).send().await.unwrap();
+    assert!(resp.headers()["strict-transport-security"].to_str().unwrap().contains("max-age=31536000"));
 }
 
 async fn cross_site_posts_to_server_functions_are_refused(backend: Backend) {
     let server = TestServer::start(backend).await;
     let call = |headers: Vec<(&'static str, String)>| {
-        let mut req = server
-            .client()
-            .post(server.url("/api/open_cells"))
-            .form(&[("donation_type", "")]);
+        let mut req = server.client().post(server.url("/api/open_cells")).form(&[("donation_type", "")]);
         for (k, v) in headers {
             req = req.header(k, v);
         }
         req.send()
     };
-    assert_eq!(
-        call(vec![("sec-fetch-site", "cross-site".into())])
-            .await
-            .unwrap()
-            .status(),
-        403
-    );
-    assert_eq!(
-        call(vec![("origin", "https://evil.example".into())])
-            .await
-            .unwrap()
-            .status(),
-        403
-    );
-    assert_eq!(
-        call(vec![("sec-fetch-site", "same-origin".into())])
-            .await
-            .unwrap()
-            .status(),
-        200
-    );
-    assert_eq!(
-        call(vec![("origin", server.base.clone())])
-            .await
-            .unwrap()
-            .status(),
-        200
-    );
+    assert_eq!(call(vec![("sec-fetch-site", "cross-site".into())]).await.unwrap().status(), 403);
+    assert_eq!(call(vec![("origin", "https://evil.example".into())]).await.unwrap().status(), 403);
+    assert_eq!(call(vec![("sec-fetch-site", "same-origin".into())]).await.unwrap().status(), 200);
+    assert_eq!(call(vec![("origin", server.base.clone())]).await.unwrap().status(), 200);
 }
 
 async fn responses_are_compressed(backend: Backend) {
     let server = TestServer::start(backend).await;
-    let resp = server
-        .client()
-        .get(server.url("/"))
-        .header("accept-encoding", "br")
-        .send()
-        .await
-        .unwrap();
+    let resp = server.client().get(server.url("/")).header("accept-encoding", "br").send().await.unwrap();
     assert_eq!(resp.headers()["content-encoding"], "br");
 }
 
@@ -327,13 +189,9 @@ async fn migrations_are_idempotent_and_the_schema_guards_capacity(backend: Backe
     let pool = server.db.pool().await;
 
     // A time can never hold more bookings than its capacity, whatever the code does.
-    let overfill = sqlx::query("UPDATE time_slots SET booked = capacity + 1")
-        .execute(&pool)
-        .await;
+    let overfill = sqlx::query("UPDATE time_slots SET booked = capacity + 1").execute(&pool).await;
     assert!(overfill.is_err(), "CHECK (booked <= capacity) must refuse");
-    let overfill = sqlx::query("UPDATE group_quotas SET booked = needed + 1")
-        .execute(&pool)
-        .await;
+    let overfill = sqlx::query("UPDATE group_quotas SET booked = needed + 1").execute(&pool).await;
     assert!(overfill.is_err(), "CHECK (booked <= needed) must refuse");
 
     // One active booking per donor (R3), enforced by a partial unique index.
@@ -348,11 +206,8 @@ async fn migrations_are_idempotent_and_the_schema_guards_capacity(backend: Backe
         .fetch_one(&pool)
         .await
         .unwrap();
-    let (slot_id, cell_id, quota_id): (i64, i64, i64) = (
-        slot.get("slot_id"),
-        slot.get("cell_id"),
-        slot.get("quota_id"),
-    );
+    let (slot_id, cell_id, quota_id): (i64, i64, i64) =
+        (slot.get("slot_id"), slot.get("cell_id"), slot.get("quota_id"));
     let insert = |status: &'static str| {
         sqlx::query(
             "INSERT INTO bookings (donor_id, cell_id, slot_id, quota_id, status, created_at) \
@@ -366,14 +221,8 @@ async fn migrations_are_idempotent_and_the_schema_guards_capacity(backend: Backe
     };
     insert("cancelled").await.expect("a cancelled booking");
     insert("pending").await.expect("the first active booking");
-    assert!(
-        insert("approved").await.is_err(),
-        "a second active booking must be refused"
-    );
-    assert!(
-        insert("lost").await.is_err(),
-        "unknown statuses are refused"
-    );
+    assert!(insert("approved").await.is_err(), "a second active booking must be refused");
+    assert!(insert("lost").await.is_err(), "unknown statuses are refused");
 }
 
 on_both_backends!(

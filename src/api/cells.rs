@@ -13,14 +13,13 @@ pub async fn open_cells(donation_type: Option<String>) -> Result<Vec<CellSummary
         async {
             let kind = match donation_type.as_deref().filter(|c| !c.is_empty()) {
                 None => None,
-                Some(code) => Some(DonationType::from_code(code).ok_or_else(|| {
-                    AppError::validation("donation_type", "unknown donation type")
-                })?),
+                Some(code) => Some(
+                    DonationType::from_code(code)
+                        .ok_or_else(|| AppError::validation("donation_type", "unknown donation type"))?,
+                ),
             };
             let state = use_app_state()?;
-            crate::server::db::cells::open_cells(&state.db, state.now_local(), kind)
-                .await
-                .map_err(AppError::from)
+            crate::server::db::cells::open_cells(&state.db, state.now_local(), kind).await.map_err(AppError::from)
         }
         .await,
     )

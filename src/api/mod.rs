@@ -1,4 +1,6 @@
 //! Server functions, grouped by area. Each one: authorise → domain → store → map errors.
 //! Fixed endpoints (`/api/<name>`) keep URLs stable for tests, benchmarks and the CSRF guard.
 
+pub mod auth;
 pub mod cells;
+pub mod profile;

@@ -52,17 +52,13 @@ pub fn normalize_email(input: &str) -> Result<String, EmailError> {
         && !domain.starts_with(['.', '-'])
         && !domain.ends_with(['.', '-'])
         && !domain.contains("..")
-        && domain
-            .chars()
-            .all(|c| c.is_alphanumeric() || c == '.' || c == '-');
+        && domain.chars().all(|c| c.is_alphanumeric() || c == '.' || c == '-');
     let local_ok = !local.is_empty()
         && local.len() <= 64
         && !local.starts_with('.')
         && !local.ends_with('.')
         && !local.contains("..")
-        && local
-            .chars()
-            .all(|c| c.is_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c));
+        && local.chars().all(|c| c.is_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c));
     if email.len() > MAX_EMAIL_LEN || !domain_ok || !local_ok {
         return Err(EmailError::Invalid);
     }
@@ -109,29 +105,16 @@ mod tests {
 
     #[test]
     fn emails_are_normalised() {
-        assert_eq!(
-            normalize_email("  Ivan.Petrov@Example.ORG ").unwrap(),
-            "ivan.petrov@example.org"
-        );
-        assert_eq!(
-            normalize_email("донор@пример.рф").unwrap(),
-            "донор@пример.рф"
-        );
+        assert_eq!(normalize_email("  Ivan.Petrov@Example.ORG ").unwrap(), "ivan.petrov@example.org");
+        assert_eq!(normalize_email("донор@пример.рф").unwrap(), "донор@пример.рф");
     }
 
     #[test]
     fn malformed_emails_are_refused() {
         assert_eq!(normalize_email("   "), Err(EmailError::Empty));
-        for bad in [
-            "ivan",
-            "ivan@",
-            "@example.org",
-            "ivan@example",
-            "iv an@example.org",
-            "a@b..org",
-            ".a@b.org",
-            "a@-b.org",
-        ] {
+        for bad in
+            ["ivan", "ivan@", "@example.org", "ivan@example", "iv an@example.org", "a@b..org", ".a@b.org", "a@-b.org"]
+        {
             assert_eq!(normalize_email(bad), Err(EmailError::Invalid), "{bad}");
         }
         let long = format!("{}@example.org", "a".repeat(65));
@@ -141,34 +124,19 @@ mod tests {
     #[test]
     fn password_length_boundaries_count_characters() {
         let never = |_: &str| false;
-        assert_eq!(
-            check_new_password("1234567", "1234567", never),
-            Err(PasswordError::TooShort)
-        );
+        assert_eq!(check_new_password("1234567", "1234567", never), Err(PasswordError::TooShort));
         assert!(check_new_password("12345678", "12345678", never).is_ok());
-        assert!(
-            check_new_password("пароль12", "пароль12", never).is_ok(),
-            "8 Cyrillic characters are 8, not 14"
-        );
+        assert!(check_new_password("пароль12", "пароль12", never).is_ok(), "8 Cyrillic characters are 8, not 14");
         let max = "x".repeat(128);
         assert!(check_new_password(&max, &max, never).is_ok());
         let over = "x".repeat(129);
-        assert_eq!(
-            check_new_password(&over, &over, never),
-            Err(PasswordError::TooLong)
-        );
+        assert_eq!(check_new_password(&over, &over, never), Err(PasswordError::TooLong));
     }
 
     #[test]
     fn confirmation_and_common_list() {
-        assert_eq!(
-            check_new_password("correct horse", "correct horsE", |_| false),
-            Err(PasswordError::Mismatch)
-        );
-        assert_eq!(
-            check_new_password("Password1", "Password1", |p| p == "password1"),
-            Err(PasswordError::TooCommon)
-        );
+        assert_eq!(check_new_password("correct horse", "correct horsE", |_| false), Err(PasswordError::Mismatch));
+        assert_eq!(check_new_password("Password1", "Password1", |p| p == "password1"), Err(PasswordError::TooCommon));
     }
 
     #[test]

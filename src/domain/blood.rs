@@ -49,15 +49,9 @@ mod tests {
 
     #[test]
     fn russian_notation_is_kept() {
-        let labels: Vec<_> = BloodGroup::ALL
-            .iter()
-            .map(|g| g.label(Locale::Ru))
-            .collect();
+        let labels: Vec<_> = BloodGroup::ALL.iter().map(|g| g.label(Locale::Ru)).collect();
         assert_eq!(labels, ["0(I)", "A(II)", "B(III)", "AB(IV)"]);
-        assert_eq!(
-            group_rh_label(BloodGroup::O, Rh::Negative, Locale::Ru),
-            "0(I) Rh−"
-        );
+        assert_eq!(group_rh_label(BloodGroup::O, Rh::Negative, Locale::Ru), "0(I) Rh−");
         assert_eq!(Kell::Negative.label(Locale::Ru), "K−");
     }
 

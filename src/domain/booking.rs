@@ -47,10 +47,7 @@ mod tests {
 
     #[test]
     fn only_pending_and_approved_are_active() {
-        let active: Vec<_> = BookingStatus::ALL
-            .iter()
-            .filter(|s| s.is_active())
-            .collect();
+        let active: Vec<_> = BookingStatus::ALL.iter().filter(|s| s.is_active()).collect();
         assert_eq!(active, [&BookingStatus::Pending, &BookingStatus::Approved]);
     }
 

@@ -19,13 +19,7 @@ mod tests {
     fn moscow_day_starts_at_21_utc() {
         let before = Utc.with_ymd_and_hms(2026, 11, 26, 20, 59, 59).unwrap();
         let after = Utc.with_ymd_and_hms(2026, 11, 26, 21, 0, 0).unwrap();
-        assert_eq!(
-            local_date(before, DEFAULT_TIME_ZONE),
-            NaiveDate::from_ymd_opt(2026, 11, 26).unwrap()
-        );
-        assert_eq!(
-            local_date(after, DEFAULT_TIME_ZONE),
-            NaiveDate::from_ymd_opt(2026, 11, 27).unwrap()
-        );
+        assert_eq!(local_date(before, DEFAULT_TIME_ZONE), NaiveDate::from_ymd_opt(2026, 11, 26).unwrap());
+        assert_eq!(local_date(after, DEFAULT_TIME_ZONE), NaiveDate::from_ymd_opt(2026, 11, 27).unwrap());
     }
 }

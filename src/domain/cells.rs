@@ -23,9 +23,7 @@ impl GroupNeed {
 
     /// Whether a donor with this profile fits this need, regardless of places left.
     pub fn fits(&self, donor: &BloodProfile) -> bool {
-        self.group == donor.group
-            && self.rh == donor.rh
-            && (!self.kell_negative_only || donor.kell == Kell::Negative)
+        self.group == donor.group && self.rh == donor.rh && (!self.kell_negative_only || donor.kell == Kell::Negative)
     }
 
     /// "0(I) Rh−", with "K−" appended when restricted.
@@ -41,11 +39,7 @@ impl GroupNeed {
 
 /// The needs that still have places, in a stable order (group, then Rh).
 pub fn still_needed(needs: &[GroupNeed]) -> Vec<GroupNeed> {
-    let mut open: Vec<GroupNeed> = needs
-        .iter()
-        .copied()
-        .filter(|n| n.remaining() > 0)
-        .collect();
+    let mut open: Vec<GroupNeed> = needs.iter().copied().filter(|n| n.remaining() > 0).collect();
     open.sort_by_key(|n| (n.group as u8, n.rh as u8));
     open
 }
@@ -70,28 +64,14 @@ impl TimeSlot {
 }
 
 /// A cell is open while at least one group has places and one of its times is bookable.
-pub fn cell_is_open(
-    date: NaiveDate,
-    now_local: NaiveDateTime,
-    needs: &[GroupNeed],
-    slots: &[TimeSlot],
-) -> bool {
+pub fn cell_is_open(date: NaiveDate, now_local: NaiveDateTime, needs: &[GroupNeed], slots: &[TimeSlot]) -> bool {
     needs.iter().any(|n| n.remaining() > 0) && slots.iter().any(|s| s.is_bookable(date, now_local))
 }
 
 /// Places a donor can still take in a cell: bounded both by its free times (from now on)
 /// and by the places its groups still need.
-pub fn bookable_places(
-    date: NaiveDate,
-    now_local: NaiveDateTime,
-    needs: &[GroupNeed],
-    slots: &[TimeSlot],
-) -> u32 {
-    let by_time: u32 = slots
-        .iter()
-        .filter(|s| s.is_bookable(date, now_local))
-        .map(TimeSlot::free)
-        .sum();
+pub fn bookable_places(date: NaiveDate, now_local: NaiveDateTime, needs: &[GroupNeed], slots: &[TimeSlot]) -> u32 {
+    let by_time: u32 = slots.iter().filter(|s| s.is_bookable(date, now_local)).map(TimeSlot::free).sum();
     let by_need: u32 = needs.iter().map(GroupNeed::remaining).sum();
     by_time.min(by_need)
 }
@@ -117,13 +97,7 @@ mod tests {
     use super::*;
 
     fn need(group: BloodGroup, rh: Rh, k_neg: bool, needed: u32, booked: u32) -> GroupNeed {
-        GroupNeed {
-            group,
-            rh,
-            kell_negative_only: k_neg,
-            needed,
-            booked,
-        }
+        GroupNeed { group, rh, kell_negative_only: k_neg, needed, booked }
     }
 
     fn day(d: u32) -> NaiveDate {
@@ -131,11 +105,7 @@ mod tests {
     }
 
     fn slot(capacity: u32, booked: u32) -> TimeSlot {
-        TimeSlot {
-            start: NaiveTime::from_hms_opt(8, 0, 0).unwrap(),
-            capacity,
-            booked,
-        }
+        TimeSlot { start: NaiveTime::from_hms_opt(8, 0, 0).unwrap(), capacity, booked }
     }
 
     /// Local wall-clock time on a December day.
@@ -153,13 +123,8 @@ mod tests {
                     for &dg in BloodGroup::ALL {
                         for &dr in Rh::ALL {
                             for &dk in Kell::ALL {
-                                let donor = BloodProfile {
-                                    group: dg,
-                                    rh: dr,
-                                    kell: dk,
-                                };
-                                let expected =
-                                    ng == dg && nr == dr && (!k_neg || dk == Kell::Negative);
+                                let donor = BloodProfile { group: dg, rh: dr, kell: dk };
+                                let expected = ng == dg && nr == dr && (!k_neg || dk == Kell::Negative);
                                 assert_eq!(n.fits(&donor), expected, "{n:?} vs {donor:?}");
                             }
                         }
@@ -187,52 +152,22 @@ mod tests {
     fn open_cell_boundaries() {
         let needs = [need(BloodGroup::A, Rh::Positive, false, 1, 0)];
         let eight = [slot(1, 0)];
-        assert!(
-            cell_is_open(day(10), at(10, 7, 59), &needs, &eight),
-            "today before the time"
-        );
-        assert!(
-            !cell_is_open(day(10), at(10, 8, 0), &needs, &eight),
-            "the time has begun"
-        );
-        assert!(
-            !cell_is_open(day(9), at(10, 7, 0), &needs, &eight),
-            "yesterday is closed"
-        );
+        assert!(cell_is_open(day(10), at(10, 7, 59), &needs, &eight), "today before the time");
+        assert!(!cell_is_open(day(10), at(10, 8, 0), &needs, &eight), "the time has begun");
+        assert!(!cell_is_open(day(9), at(10, 7, 0), &needs, &eight), "yesterday is closed");
         assert!(cell_is_open(day(11), at(10, 9, 0), &needs, &eight));
-        assert!(
-            !cell_is_open(day(11), at(10, 9, 0), &needs, &[slot(1, 1)]),
-            "no free time"
-        );
+        assert!(!cell_is_open(day(11), at(10, 9, 0), &needs, &[slot(1, 1)]), "no free time");
         let full = [need(BloodGroup::A, Rh::Positive, false, 1, 1)];
-        assert!(
-            !cell_is_open(day(11), at(10, 9, 0), &full, &eight),
-            "no group needs anyone"
-        );
+        assert!(!cell_is_open(day(11), at(10, 9, 0), &full, &eight), "no group needs anyone");
     }
 
     #[test]
     fn bookable_places_is_bounded_by_times_and_needs() {
-        let needs = [
-            need(BloodGroup::A, Rh::Positive, false, 3, 1),
-            need(BloodGroup::O, Rh::Negative, false, 1, 0),
-        ];
+        let needs = [need(BloodGroup::A, Rh::Positive, false, 3, 1), need(BloodGroup::O, Rh::Negative, false, 1, 0)];
         let many_times = [slot(5, 0), slot(5, 2)];
-        assert_eq!(
-            bookable_places(day(11), at(10, 9, 0), &needs, &many_times),
-            3,
-            "needs bound"
-        );
+        assert_eq!(bookable_places(day(11), at(10, 9, 0), &needs, &many_times), 3, "needs bound");
         let few_times = [slot(1, 0)];
-        assert_eq!(
-            bookable_places(day(11), at(10, 9, 0), &needs, &few_times),
-            1,
-            "times bound"
-        );
-        assert_eq!(
-            bookable_places(day(10), at(10, 9, 0), &needs, &few_times),
-            0,
-            "times passed"
-        );
+        assert_eq!(bookable_places(day(11), at(10, 9, 0), &needs, &few_times), 1, "times bound");
+        assert_eq!(bookable_places(day(10), at(10, 9, 0), &needs, &few_times), 0, "times passed");
     }
 }

@@ -48,10 +48,7 @@ mod tests {
         assert_eq!(DonorCode::parse("ABC"), Err(DonorCodeError::Length));
         assert!(DonorCode::parse("ABCD").is_ok());
         assert!(DonorCode::parse(&"9".repeat(20)).is_ok());
-        assert_eq!(
-            DonorCode::parse(&"9".repeat(21)),
-            Err(DonorCodeError::Length)
-        );
+        assert_eq!(DonorCode::parse(&"9".repeat(21)), Err(DonorCodeError::Length));
         assert_eq!(DonorCode::parse("   "), Err(DonorCodeError::Length));
     }
 

@@ -48,10 +48,8 @@ impl Locale {
                 let tag = pieces.next()?.trim();
                 let primary = tag.split('-').next()?;
                 let locale = Locale::from_code(primary)?;
-                let quality = pieces
-                    .find_map(|p| p.trim().strip_prefix("q="))
-                    .and_then(|q| q.parse::<f32>().ok())
-                    .unwrap_or(1.0);
+                let quality =
+                    pieces.find_map(|p| p.trim().strip_prefix("q=")).and_then(|q| q.parse::<f32>().ok()).unwrap_or(1.0);
                 Some((quality, locale))
             })
             .filter(|(quality, _)| *quality > 0.0)
@@ -85,23 +83,10 @@ mod tests {
 
     #[test]
     fn accept_language_gives_russian_whenever_listed() {
-        assert_eq!(
-            Locale::from_accept_language("en-GB,en;q=0.9"),
-            Some(Locale::En)
-        );
-        assert_eq!(
-            Locale::from_accept_language("en-US,en;q=0.9,ru;q=0.8"),
-            Some(Locale::Ru)
-        );
-        assert_eq!(
-            Locale::from_accept_language("de;q=1.0, ru-RU;q=0.5, en;q=0.4"),
-            Some(Locale::Ru)
-        );
-        assert_eq!(
-            Locale::from_accept_language("en, ru;q=0"),
-            Some(Locale::En),
-            "q=0 means not acceptable"
-        );
+        assert_eq!(Locale::from_accept_language("en-GB,en;q=0.9"), Some(Locale::En));
+        assert_eq!(Locale::from_accept_language("en-US,en;q=0.9,ru;q=0.8"), Some(Locale::Ru));
+        assert_eq!(Locale::from_accept_language("de;q=1.0, ru-RU;q=0.5, en;q=0.4"), Some(Locale::Ru));
+        assert_eq!(Locale::from_accept_language("en, ru;q=0"), Some(Locale::En), "q=0 means not acceptable");
         assert_eq!(Locale::from_accept_language("de, fr"), None);
     }
 

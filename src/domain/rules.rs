@@ -121,18 +121,12 @@ pub fn check_cancellation_cooldown(
     if local_date(now, tz) >= allowed_from {
         Ok(())
     } else {
-        Err(Blocked {
-            rule: Rule::R4,
-            until: Some(allowed_from),
-        })
+        Err(Blocked { rule: Rule::R4, until: Some(allowed_from) })
     }
 }
 
 /// R5: booking becomes possible on the 10th day after the last donation.
-pub fn check_donation_interval(
-    last_donation_on: Option<NaiveDate>,
-    today: NaiveDate,
-) -> Result<(), Blocked> {
+pub fn check_donation_interval(last_donation_on: Option<NaiveDate>, today: NaiveDate) -> Result<(), Blocked> {
     let Some(donated) = last_donation_on else {
         return Ok(());
     };
@@ -140,10 +134,7 @@ pub fn check_donation_interval(
     if today >= allowed_from {
         Ok(())
     } else {
-        Err(Blocked {
-            rule: Rule::R5,
-            until: Some(allowed_from),
-        })
+        Err(Blocked { rule: Rule::R5, until: Some(allowed_from) })
     }
 }
 
@@ -197,25 +188,13 @@ mod tests {
 
     /// An instant given in Moscow wall-clock time.
     fn msk(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
-        MSK.with_ymd_and_hms(y, m, d, h, min, 0)
-            .unwrap()
-            .with_timezone(&Utc)
+        MSK.with_ymd_and_hms(y, m, d, h, min, 0).unwrap().with_timezone(&Utc)
     }
 
-    const DONOR: BloodProfile = BloodProfile {
-        group: BloodGroup::A,
-        rh: Rh::Positive,
-        kell: Kell::Negative,
-    };
+    const DONOR: BloodProfile = BloodProfile { group: BloodGroup::A, rh: Rh::Positive, kell: Kell::Negative };
 
     fn need(group: BloodGroup, rh: Rh, needed: u32, booked: u32) -> GroupNeed {
-        GroupNeed {
-            group,
-            rh,
-            kell_negative_only: false,
-            needed,
-            booked,
-        }
+        GroupNeed { group, rh, kell_negative_only: false, needed, booked }
     }
 
     #[test]
@@ -227,62 +206,29 @@ mod tests {
     #[test]
     fn r2_needs_own_group_with_places_left() {
         assert!(check_group_fits(&DONOR, &[need(BloodGroup::A, Rh::Positive, 2, 1)]).is_ok());
-        assert_eq!(
-            check_group_fits(&DONOR, &[need(BloodGroup::A, Rh::Negative, 2, 0)])
-                .unwrap_err()
-                .rule,
-            Rule::R2
-        );
-        assert_eq!(
-            check_group_fits(&DONOR, &[need(BloodGroup::A, Rh::Positive, 2, 2)])
-                .unwrap_err()
-                .rule,
-            Rule::R2
-        );
-        let kell_pos = BloodProfile {
-            kell: Kell::Positive,
-            ..DONOR
-        };
-        let k_neg_only = GroupNeed {
-            kell_negative_only: true,
-            ..need(BloodGroup::A, Rh::Positive, 1, 0)
-        };
+        assert_eq!(check_group_fits(&DONOR, &[need(BloodGroup::A, Rh::Negative, 2, 0)]).unwrap_err().rule, Rule::R2);
+        assert_eq!(check_group_fits(&DONOR, &[need(BloodGroup::A, Rh::Positive, 2, 2)]).unwrap_err().rule, Rule::R2);
+        let kell_pos = BloodProfile { kell: Kell::Positive, ..DONOR };
+        let k_neg_only = GroupNeed { kell_negative_only: true, ..need(BloodGroup::A, Rh::Positive, 1, 0) };
         assert!(check_group_fits(&DONOR, &[k_neg_only]).is_ok());
-        assert_eq!(
-            check_group_fits(&kell_pos, &[k_neg_only]).unwrap_err().rule,
-            Rule::R2
-        );
+        assert_eq!(check_group_fits(&kell_pos, &[k_neg_only]).unwrap_err().rule, Rule::R2);
     }
 
     #[test]
     fn r3_one_active_booking() {
-        assert_eq!(
-            check_no_active_booking(true).unwrap_err(),
-            Blocked {
-                rule: Rule::R3,
-                until: None
-            }
-        );
+        assert_eq!(check_no_active_booking(true).unwrap_err(), Blocked { rule: Rule::R3, until: None });
         assert!(check_no_active_booking(false).is_ok());
     }
 
     #[test]
     fn r4_blocks_the_rest_of_the_moscow_day_only() {
         let cancelled = msk(2026, 11, 26, 23, 58);
-        let blocked = Blocked {
-            rule: Rule::R4,
-            until: Some(date(2026, 11, 27)),
-        };
+        let blocked = Blocked { rule: Rule::R4, until: Some(date(2026, 11, 27)) };
         // The same evening, one minute before Moscow midnight (20:59 UTC).
-        assert_eq!(
-            check_cancellation_cooldown(Some(cancelled), msk(2026, 11, 26, 23, 59), MSK),
-            Err(blocked)
-        );
+        assert_eq!(check_cancellation_cooldown(Some(cancelled), msk(2026, 11, 26, 23, 59), MSK), Err(blocked));
         // Moscow midnight is 21:00 UTC of the previous UTC day: already the next calendar day.
         assert!(check_cancellation_cooldown(Some(cancelled), msk(2026, 11, 27, 0, 0), MSK).is_ok());
-        assert!(
-            check_cancellation_cooldown(Some(cancelled), msk(2026, 11, 28, 12, 0), MSK).is_ok()
-        );
+        assert!(check_cancellation_cooldown(Some(cancelled), msk(2026, 11, 28, 12, 0), MSK).is_ok());
         assert!(check_cancellation_cooldown(None, msk(2026, 11, 26, 23, 59), MSK).is_ok());
     }
 
@@ -290,8 +236,7 @@ mod tests {
     fn r4_uses_the_centre_day_not_the_utc_day() {
         // 01:30 in Moscow is 22:30 UTC the day before: the cancel day is the Moscow one.
         let cancelled = msk(2026, 11, 27, 1, 30);
-        let err = check_cancellation_cooldown(Some(cancelled), msk(2026, 11, 27, 22, 0), MSK)
-            .unwrap_err();
+        let err = check_cancellation_cooldown(Some(cancelled), msk(2026, 11, 27, 22, 0), MSK).unwrap_err();
         assert_eq!(err.until, Some(date(2026, 11, 28)));
     }
 
@@ -300,10 +245,7 @@ mod tests {
         let donated = Some(date(2026, 11, 1));
         assert_eq!(
             check_donation_interval(donated, date(2026, 11, 10)),
-            Err(Blocked {
-                rule: Rule::R5,
-                until: Some(date(2026, 11, 11))
-            })
+            Err(Blocked { rule: Rule::R5, until: Some(date(2026, 11, 11)) })
         );
         assert!(check_donation_interval(donated, date(2026, 11, 11)).is_ok());
         assert!(check_donation_interval(donated, date(2026, 11, 12)).is_ok());
@@ -342,52 +284,17 @@ mod tests {
             tz: MSK,
         };
         assert!(may_book(&ok).is_ok());
-        assert_eq!(
-            may_book(&BookingRequest {
-                email_confirmed: false,
-                ..ok.clone()
-            })
-            .unwrap_err()
-            .rule,
-            Rule::R1
-        );
-        assert_eq!(
-            may_book(&BookingRequest {
-                has_active_booking: true,
-                ..ok.clone()
-            })
-            .unwrap_err()
-            .rule,
-            Rule::R3
-        );
-        let r5 = may_book(&BookingRequest {
-            last_donation_on: Some(date(2026, 11, 20)),
-            ..ok.clone()
-        })
-        .unwrap_err();
-        assert_eq!(
-            r5,
-            Blocked {
-                rule: Rule::R5,
-                until: Some(date(2026, 11, 30))
-            }
-        );
-        let other = BookingRequest {
-            donor: BloodProfile {
-                group: BloodGroup::B,
-                ..DONOR
-            },
-            ..ok
-        };
+        assert_eq!(may_book(&BookingRequest { email_confirmed: false, ..ok.clone() }).unwrap_err().rule, Rule::R1);
+        assert_eq!(may_book(&BookingRequest { has_active_booking: true, ..ok.clone() }).unwrap_err().rule, Rule::R3);
+        let r5 = may_book(&BookingRequest { last_donation_on: Some(date(2026, 11, 20)), ..ok.clone() }).unwrap_err();
+        assert_eq!(r5, Blocked { rule: Rule::R5, until: Some(date(2026, 11, 30)) });
+        let other = BookingRequest { donor: BloodProfile { group: BloodGroup::B, ..DONOR }, ..ok };
         assert_eq!(may_book(&other).unwrap_err().rule, Rule::R2);
     }
 
     #[test]
     fn messages_name_the_date_in_the_locale() {
-        let b = Blocked {
-            rule: Rule::R5,
-            until: Some(date(2026, 12, 3)),
-        };
+        let b = Blocked { rule: Rule::R5, until: Some(date(2026, 12, 3)) };
         assert!(b.message(Locale::Ru).contains("03.12.2026"));
         assert!(b.message(Locale::En).contains("3 Dec 2026"));
     }

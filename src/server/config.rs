@@ -5,11 +5,7 @@ use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
 
 #[derive(Parser, Debug)]
-#[command(
-    name = "donor-booking",
-    version,
-    about = "Online appointment system of a regional blood centre"
-)]
+#[command(name = "donor-booking", version, about = "Online appointment system of a regional blood centre")]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -23,6 +19,11 @@ pub enum Command {
     Serve,
     /// Apply database migrations and exit.
     Migrate,
+    /// Manage staff accounts.
+    Staff {
+        #[command(subcommand)]
+        action: StaffCommand,
+    },
     /// Fill the coming days with realistic cells and needs (idempotent).
     DemoData {
         /// How many days ahead, starting today.
@@ -31,23 +32,31 @@ pub enum Command {
     },
 }
 
+#[derive(Subcommand, Debug, Clone)]
+pub enum StaffCommand {
+    /// Create a staff account; the password is asked for (or read from standard input).
+    Add {
+        /// The staff member's e-mail address (their login).
+        #[arg(long)]
+        email: String,
+        /// registrar, planner or admin.
+        #[arg(long, value_parser = parse_role)]
+        role: crate::domain::account::StaffRole,
+    },
+}
+
+fn parse_role(value: &str) -> Result<crate::domain::account::StaffRole, String> {
+    use crate::domain::Coded;
+    crate::domain::account::StaffRole::from_code(value).ok_or_else(|| "expected registrar, planner or admin".to_owned())
+}
+
 #[derive(Args, Debug, Clone)]
 pub struct Settings {
     /// Database: `sqlite://path` (created on first run) or `postgres://user@host/db`.
-    #[arg(
-        long,
-        env = "DATABASE_URL",
-        default_value = "sqlite://data/donor.db",
-        global = true
-    )]
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/donor.db", global = true)]
     pub database_url: String,
     /// Address and port to listen on.
-    #[arg(
-        long,
-        env = "LEPTOS_SITE_ADDR",
-        default_value = "127.0.0.1:3000",
-        global = true
-    )]
+    #[arg(long, env = "LEPTOS_SITE_ADDR", default_value = "127.0.0.1:3000", global = true)]
     pub site_addr: SocketAddr,
     /// Public base URL used in e-mails and for the origin check; defaults to http://<site-addr>.
     #[arg(long, env = "PUBLIC_URL", global = true, value_parser = parse_public_url)]
@@ -55,17 +64,62 @@ pub struct Settings {
     /// The centre's time zone (IANA name): days and times are local to it.
     #[arg(long, env = "CENTRE_TIME_ZONE", default_value = "Europe/Moscow", global = true, value_parser = parse_time_zone)]
     pub time_zone: Tz,
+    #[command(flatten)]
+    pub mail: MailSettings,
     /// Log filter, e.g. `info` or `donor_booking=debug,info`.
     #[arg(long, env = "LOG_LEVEL", default_value = "info", global = true)]
     pub log_level: String,
 }
 
+/// Where e-mail goes. Without `--smtp-host`, messages are written as `.eml` files to
+/// `--mail-dir` and announced on the console (the zero-configuration default).
+#[derive(Args, Clone)]
+pub struct MailSettings {
+    /// SMTP server host; enables SMTP delivery.
+    #[arg(long, env = "SMTP_HOST", global = true)]
+    pub smtp_host: Option<String>,
+    /// SMTP port.
+    #[arg(long, env = "SMTP_PORT", default_value_t = 587, global = true)]
+    pub smtp_port: u16,
+    /// SMTP transport security.
+    #[arg(long, env = "SMTP_SECURITY", value_enum, default_value = "starttls", global = true)]
+    pub smtp_security: crate::server::mail::transport::SmtpSecurity,
+    /// SMTP user name (with --smtp-password).
+    #[arg(long, env = "SMTP_USERNAME", global = true)]
+    pub smtp_username: Option<String>,
+    /// SMTP password.
+    #[arg(long, env = "SMTP_PASSWORD", global = true, hide_env_values = true)]
+    pub smtp_password: Option<String>,
+    /// The From address of every e-mail.
+    #[arg(long, env = "MAIL_FROM", default_value = "Центр крови <no-reply@localhost>", global = true)]
+    pub mail_from: String,
+    /// Directory of `.eml` files when no SMTP host is set.
+    #[arg(long, env = "MAIL_DIR", default_value = "data/outbox", global = true)]
+    pub mail_dir: std::path::PathBuf,
+    /// First retry delay of a failed delivery in seconds; it doubles per attempt (max 15 min).
+    #[arg(long, env = "MAIL_RETRY_BASE_SECS", default_value_t = 5, global = true)]
+    pub mail_retry_base_secs: u32,
+}
+
+/// Never prints the SMTP password.
+impl std::fmt::Debug for MailSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MailSettings")
+            .field("smtp_host", &self.smtp_host)
+            .field("smtp_port", &self.smtp_port)
+            .field("smtp_security", &self.smtp_security)
+            .field("smtp_username", &self.smtp_username)
+            .field("smtp_password", &self.smtp_password.as_ref().map(|_| "***"))
+            .field("mail_from", &self.mail_from)
+            .field("mail_dir", &self.mail_dir)
+            .finish()
+    }
+}
+
 impl Settings {
     /// The public origin without a trailing slash, e.g. `https://donor.example.org`.
     pub fn public_url(&self) -> String {
-        self.public_url
-            .clone()
-            .unwrap_or_else(|| format!("http://{}", self.site_addr))
+        self.public_url.clone().unwrap_or_else(|| format!("http://{}", self.site_addr))
     }
 
     pub fn is_https(&self) -> bool {
@@ -74,9 +128,7 @@ impl Settings {
 }
 
 fn parse_time_zone(value: &str) -> Result<Tz, String> {
-    value
-        .parse::<Tz>()
-        .map_err(|_| format!("unknown time zone {value:?}; use an IANA name like Europe/Moscow"))
+    value.parse::<Tz>().map_err(|_| format!("unknown time zone {value:?}; use an IANA name like Europe/Moscow"))
 }
 
 fn parse_public_url(value: &str) -> Result<String, String> {
@@ -97,10 +149,7 @@ mod tests {
 
     #[test]
     fn public_url_is_normalised_and_checked() {
-        assert_eq!(
-            parse_public_url("https://d.example.org/").unwrap(),
-            "https://d.example.org"
-        );
+        assert_eq!(parse_public_url("https://d.example.org/").unwrap(), "https://d.example.org");
         assert!(parse_public_url("ftp://x").is_err());
         assert!(parse_public_url("https://").is_err());
     }

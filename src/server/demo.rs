@@ -85,12 +85,7 @@ fn cells_of_day(index: u64, date: NaiveDate) -> Vec<NewCell<'static>> {
 }
 
 /// Creates the demo cells from `today` for `days` days (Sundays off). Returns how many were new.
-pub async fn seed(
-    db: &Db,
-    today: NaiveDate,
-    days: u32,
-    now: DateTime<Utc>,
-) -> anyhow::Result<usize> {
+pub async fn seed(db: &Db, today: NaiveDate, days: u32, now: DateTime<Utc>) -> anyhow::Result<usize> {
     let mut created = 0;
     for index in 0..u64::from(days) {
         let date = today + Days::new(index);
@@ -116,11 +111,7 @@ mod tests {
         for index in 0..14 {
             for cell in cells_of_day(index, day) {
                 assert!(!cell.slots.is_empty());
-                assert!(
-                    !cell.needs.is_empty(),
-                    "day {index} {:?} needs nobody",
-                    cell.donation_type
-                );
+                assert!(!cell.needs.is_empty(), "day {index} {:?} needs nobody", cell.donation_type);
             }
         }
     }

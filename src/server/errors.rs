@@ -16,14 +16,20 @@ impl From<anyhow::Error> for AppError {
     }
 }
 
-/// Passes a server function's result through, giving errors their HTTP status.
+/// Passes a server function's result through, giving errors their HTTP status (and
+/// `Retry-After` when throttled). Only for calls over HTTP: when a page calls the function
+/// while rendering, the page decides its own status (a redirect to login, say).
 pub fn reply<T>(result: Result<T, AppError>) -> Result<T, AppError> {
-    if let Err(err) = &result {
+    let over_http = leptos::prelude::use_context::<http::request::Parts>()
+        .is_some_and(|parts| parts.uri.path().starts_with("/api/"));
+    if let (Err(err), true) = (&result, over_http) {
         if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-            response.set_status(
-                http::StatusCode::from_u16(err.status_code())
-                    .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
-            );
+            let status =
+                http::StatusCode::from_u16(err.status_code()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+            response.set_status(status);
+            if let AppError::RateLimited { retry_after_secs } = err {
+                response.insert_header(http::header::RETRY_AFTER, http::HeaderValue::from(*retry_after_secs));
+            }
         }
     }
     result

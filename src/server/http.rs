@@ -33,39 +33,25 @@ pub fn set_page_security_policy() {
 }
 
 /// Headers for every response; HTML pages already carry their nonce policy.
-pub async fn security_headers(
-    State(state): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Response {
+pub async fn security_headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     let fixed: [(HeaderName, &str); 5] = [
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::REFERRER_POLICY, "strict-origin-when-cross-origin"),
         (header::X_FRAME_OPTIONS, "DENY"),
-        (
-            HeaderName::from_static("permissions-policy"),
-            "camera=(), microphone=(), geolocation=(), payment=()",
-        ),
-        (
-            HeaderName::from_static("cross-origin-opener-policy"),
-            "same-origin",
-        ),
+        (HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=(), payment=()"),
+        (HeaderName::from_static("cross-origin-opener-policy"), "same-origin"),
     ];
     for (name, value) in fixed {
         headers.insert(name, HeaderValue::from_static(value));
     }
     headers
         .entry(header::CONTENT_SECURITY_POLICY)
-        .or_insert(HeaderValue::from_static(
-            "default-src 'self'; frame-ancestors 'none'; object-src 'none'",
-        ));
+        .or_insert(HeaderValue::from_static("default-src 'self'; frame-ancestors 'none'; object-src 'none'"));
     if state.settings.is_https() {
-        headers.insert(
-            header::STRICT_TRANSPORT_SECURITY,
-            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
-        );
+        headers
+            .insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
     }
     response
 }
@@ -73,14 +59,8 @@ pub async fn security_headers(
 /// Refuses state-changing requests that a browser sent from another site. Browsers send
 /// `Sec-Fetch-Site` (or at least `Origin`) on such requests; clients that send neither are
 /// not browsers and carry no ambient cookies of a victim.
-pub async fn cross_site_guard(
-    State(state): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Response {
-    if is_safe_method(request.method())
-        || is_same_site_request(request.headers(), &state.settings.public_url())
-    {
+pub async fn cross_site_guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if is_safe_method(request.method()) || is_same_site_request(request.headers(), &state.settings.public_url()) {
         next.run(request).await
     } else {
         tracing::warn!(path = %request.uri().path(), "cross-site request refused");
@@ -130,19 +110,9 @@ pub async fn switch_language(
     let Some(locale) = Locale::from_code(&code) else {
         return (StatusCode::NOT_FOUND, "unknown language").into_response();
     };
-    let back = query
-        .next
-        .filter(|n| is_local_path(n))
-        .unwrap_or_else(|| "/".to_owned());
-    let secure = if state.settings.is_https() {
-        "; Secure"
-    } else {
-        ""
-    };
-    let cookie = format!(
-        "{LOCALE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}",
-        locale.code()
-    );
+    let back = query.next.filter(|n| is_local_path(n)).unwrap_or_else(|| "/".to_owned());
+    let secure = if state.settings.is_https() { "; Secure" } else { "" };
+    let cookie = format!("{LOCALE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}", locale.code());
     let mut response = (StatusCode::SEE_OTHER, [(header::LOCATION, back)]).into_response();
     if let Ok(value) = HeaderValue::from_str(&cookie) {
         response.headers_mut().insert(header::SET_COOKIE, value);
@@ -152,10 +122,7 @@ pub async fn switch_language(
 
 /// Only paths on this site: no scheme, no `//host`, no backslash tricks.
 fn is_local_path(path: &str) -> bool {
-    path.starts_with('/')
-        && !path.starts_with("//")
-        && !path.contains('\\')
-        && !path.chars().any(char::is_control)
+    path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') && !path.chars().any(char::is_control)
 }
 
 /// The language of a request: the switch's cookie, else Accept-Language, else Russian.
@@ -170,10 +137,7 @@ pub fn request_locale(headers: &HeaderMap) -> Locale {
         .and_then(|(_, value)| Locale::from_code(value));
     from_cookie
         .or_else(|| {
-            headers
-                .get(header::ACCEPT_LANGUAGE)
-                .and_then(|v| v.to_str().ok())
-                .and_then(Locale::from_accept_language)
+            headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Locale::from_accept_language)
         })
         .unwrap_or_default()
 }
@@ -193,37 +157,16 @@ mod tests {
     #[test]
     fn cross_site_requests_are_recognised() {
         let public = "https://donor.example.org";
+        assert!(is_same_site_request(&headers(&[("sec-fetch-site", "same-origin")]), public));
+        assert!(!is_same_site_request(&headers(&[("sec-fetch-site", "cross-site")]), public));
+        assert!(!is_same_site_request(&headers(&[("sec-fetch-site", "same-site")]), public));
+        assert!(is_same_site_request(&headers(&[("origin", "https://donor.example.org")]), public));
+        assert!(!is_same_site_request(&headers(&[("origin", "https://evil.example")]), public));
         assert!(is_same_site_request(
-            &headers(&[("sec-fetch-site", "same-origin")]),
+            &headers(&[("origin", "http://127.0.0.1:3000"), ("host", "127.0.0.1:3000")]),
             public
         ));
-        assert!(!is_same_site_request(
-            &headers(&[("sec-fetch-site", "cross-site")]),
-            public
-        ));
-        assert!(!is_same_site_request(
-            &headers(&[("sec-fetch-site", "same-site")]),
-            public
-        ));
-        assert!(is_same_site_request(
-            &headers(&[("origin", "https://donor.example.org")]),
-            public
-        ));
-        assert!(!is_same_site_request(
-            &headers(&[("origin", "https://evil.example")]),
-            public
-        ));
-        assert!(is_same_site_request(
-            &headers(&[
-                ("origin", "http://127.0.0.1:3000"),
-                ("host", "127.0.0.1:3000")
-            ]),
-            public
-        ));
-        assert!(
-            is_same_site_request(&headers(&[]), public),
-            "non-browser clients carry no victim cookies"
-        );
+        assert!(is_same_site_request(&headers(&[]), public), "non-browser clients carry no victim cookies");
     }
 
     #[test]
@@ -236,17 +179,8 @@ mod tests {
 
     #[test]
     fn cookie_beats_accept_language() {
-        assert_eq!(
-            request_locale(&headers(&[
-                ("cookie", "a=b; lang=en"),
-                ("accept-language", "ru")
-            ])),
-            Locale::En
-        );
-        assert_eq!(
-            request_locale(&headers(&[("accept-language", "en-US,en;q=0.9")])),
-            Locale::En
-        );
+        assert_eq!(request_locale(&headers(&[("cookie", "a=b; lang=en"), ("accept-language", "ru")])), Locale::En);
+        assert_eq!(request_locale(&headers(&[("accept-language", "en-US,en;q=0.9")])), Locale::En);
         assert_eq!(request_locale(&headers(&[])), Locale::Ru);
     }
 }

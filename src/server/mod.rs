@@ -1,10 +1,16 @@
 //! Everything that runs only on the server: configuration, state, storage, HTTP plumbing.
 
+pub mod accounts;
+pub mod auth;
 pub mod clock;
 pub mod config;
 pub mod db;
 pub mod demo;
 pub mod errors;
+pub mod form_echo;
 pub mod http;
+pub mod mail;
+pub mod request;
 pub mod serve;
+pub mod staff_cli;
 pub mod state;

@@ -1,9 +1,11 @@
 //! Builds the router and serves the site.
 
 use super::clock::SystemClock;
-use super::config::Settings;
+use super::config::{MailSettings, Settings};
 use super::db::Db;
 use super::http::{cross_site_guard, healthz, security_headers, switch_language};
+use super::mail::transport::{MailTransport, SmtpConfig};
+use super::mail::worker::MailWorker;
 use super::state::AppState;
 use crate::app::{shell, App};
 use anyhow::Context;
@@ -18,12 +20,8 @@ use tower_http::compression::CompressionLayer;
 /// Leptos options from `Cargo.toml` when run from the repository (the README's way), else
 /// from the `LEPTOS_*` variables cargo-leptos sets.
 fn leptos_options(settings: &Settings) -> anyhow::Result<LeptosOptions> {
-    let file = std::path::Path::new("Cargo.toml")
-        .exists()
-        .then_some("Cargo.toml");
-    let mut options = get_configuration(file)
-        .context("cannot read the Leptos configuration")?
-        .leptos_options;
+    let file = std::path::Path::new("Cargo.toml").exists().then_some("Cargo.toml");
+    let mut options = get_configuration(file).context("cannot read the Leptos configuration")?.leptos_options;
     options.site_addr = settings.site_addr;
     Ok(options)
 }
@@ -41,42 +39,52 @@ pub fn router(state: AppState) -> Router {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<
-            AppState,
-            _,
-        >(page_context, shell))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            cross_site_guard,
-        ))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            security_headers,
-        ))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(page_context, shell))
+        .layer(middleware::from_fn_with_state(state.clone(), cross_site_guard))
+        .layer(middleware::from_fn_with_state(state.clone(), security_headers))
         .layer(CompressionLayer::new())
         .with_state(state)
+}
+
+fn mail_transport(mail: &MailSettings) -> anyhow::Result<MailTransport> {
+    let from = mail.mail_from.parse().context("MAIL_FROM is not a valid address")?;
+    match &mail.smtp_host {
+        Some(host) => MailTransport::smtp(
+            SmtpConfig {
+                host,
+                port: mail.smtp_port,
+                security: mail.smtp_security,
+                credentials: mail.smtp_username.clone().zip(mail.smtp_password.clone()),
+            },
+            from,
+        ),
+        None => MailTransport::directory(mail.mail_dir.clone(), from),
+    }
 }
 
 pub async fn run(settings: Settings) -> anyhow::Result<()> {
     let db = Db::connect(&settings.database_url).await?;
     db.migrate().await.context("migrations failed")?;
-    let state = AppState {
-        leptos_options: leptos_options(&settings)?,
-        db,
-        clock: Arc::new(SystemClock),
-        settings: Arc::new(settings.clone()),
-    };
+    let transport = mail_transport(&settings.mail)?;
+    tracing::info!(transport = %transport.describe(), "mail");
+    let state = AppState::new(leptos_options(&settings)?, db, Arc::new(SystemClock), settings.clone())?;
+    MailWorker {
+        db: state.db.clone(),
+        transport: Arc::new(transport),
+        clock: state.clock.clone(),
+        wake: state.mail_wake.clone(),
+        poll_every: std::time::Duration::from_secs(5),
+        retry_base: chrono::Duration::seconds(i64::from(settings.mail.mail_retry_base_secs.max(1))),
+    }
+    .spawn();
     let listener = tokio::net::TcpListener::bind(settings.site_addr)
         .await
         .with_context(|| format!("cannot listen on {}", settings.site_addr))?;
     let addr = listener.local_addr()?;
     tracing::info!(%addr, backend = state.db.backend(), "serving http://{addr}");
-    axum::serve(
-        listener,
-        router(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await?;
+    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
     Ok(())
 }
 
@@ -86,9 +94,7 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut signal) =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
+        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
             signal.recv().await;
         }
     };

@@ -1,3 +1,5 @@
+use super::auth::passwords::Passwords;
+use super::auth::throttle::Throttle;
 use super::clock::Clock;
 use super::config::Settings;
 use super::db::Db;
@@ -15,6 +17,13 @@ pub struct AppState {
     pub db: Db,
     pub clock: Arc<dyn Clock>,
     pub settings: Arc<Settings>,
+    pub passwords: Passwords,
+    /// Woken after a commit that wrote to the mail outbox.
+    pub mail_wake: Arc<tokio::sync::Notify>,
+    /// Failed logins per account, and per client address.
+    pub login_throttle: Arc<Throttle>,
+    pub ip_throttle: Arc<Throttle>,
+    pub resend_throttle: Arc<Throttle>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -24,12 +33,29 @@ impl FromRef<AppState> for LeptosOptions {
 }
 
 impl AppState {
+    pub fn new(
+        leptos_options: LeptosOptions,
+        db: Db,
+        clock: Arc<dyn Clock>,
+        settings: Settings,
+    ) -> anyhow::Result<Self> {
+        Ok(AppState {
+            leptos_options,
+            db,
+            clock,
+            settings: Arc::new(settings),
+            passwords: Passwords::new(2)?,
+            mail_wake: Arc::new(tokio::sync::Notify::new()),
+            // Five wrong passwords per account, twenty per address, in fifteen minutes.
+            login_throttle: Arc::new(Throttle::new(5, chrono::Duration::minutes(15))),
+            ip_throttle: Arc::new(Throttle::new(20, chrono::Duration::minutes(15))),
+            resend_throttle: Arc::new(Throttle::new(3, chrono::Duration::minutes(15))),
+        })
+    }
+
     /// The centre's local wall-clock time now.
     pub fn now_local(&self) -> NaiveDateTime {
-        self.clock
-            .now()
-            .with_timezone(&self.settings.time_zone)
-            .naive_local()
+        self.clock.now().with_timezone(&self.settings.time_zone).naive_local()
     }
 }
 

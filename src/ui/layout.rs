@@ -1,5 +1,6 @@
 //! Header, footer and the hydration marker shared by every page.
 
+use crate::api::auth::{current_session, Logout, SessionInfo};
 use crate::domain::Locale;
 use crate::i18n::texts;
 use crate::ui::locale::use_locale;
@@ -10,6 +11,34 @@ use leptos_router::hooks::use_location;
 pub fn Header() -> impl IntoView {
     let locale = use_locale();
     let t = texts(locale);
+    let logout = ServerAction::<Logout>::new();
+    let location = use_location();
+    // Re-read on every navigation (login and logout redirect) and after logging out.
+    let session = Resource::new(move || (location.pathname.get(), logout.version().get()), |_| current_session());
+    let account_links = move || {
+        Suspend::new(async move {
+            match session.await.ok().flatten() {
+                Some(info) => {
+                    let (href, label) = match info {
+                        SessionInfo::Donor { .. } => ("/cabinet", t.nav_cabinet),
+                        SessionInfo::Staff { role } => (role.home_path(), t.nav_staff),
+                    };
+                    view! {
+                        <a class="site-nav__link" href=href>{label}</a>
+                        <ActionForm action=logout attr:class="inline-form">
+                            <button type="submit" class="button button--small button--secondary">{t.nav_logout}</button>
+                        </ActionForm>
+                    }
+                    .into_any()
+                }
+                None => view! {
+                    <a class="site-nav__link" href="/login">{t.nav_login}</a>
+                    <a class="button button--small" href="/register">{t.nav_register}</a>
+                }
+                .into_any(),
+            }
+        })
+    };
     view! {
         <header class="site-header">
             <div class="site-header__inner">
@@ -19,8 +48,7 @@ pub fn Header() -> impl IntoView {
                     <span class="brand__tagline">{t.centre_tagline}</span>
                 </a>
                 <nav class="site-nav" aria-label=t.centre_short>
-                    <a class="site-nav__link" href="/login">{t.nav_login}</a>
-                    <a class="button button--small" href="/register">{t.nav_register}</a>
+                    <Transition>{account_links}</Transition>
                     <LanguageSwitch current=locale />
                 </nav>
             </div>
@@ -36,11 +64,7 @@ fn LanguageSwitch(current: Locale) -> impl IntoView {
     let back = move || {
         let search = location.search.get();
         let path = location.pathname.get();
-        let target = if search.is_empty() {
-            path
-        } else {
-            format!("{path}?{search}")
-        };
+        let target = if search.is_empty() { path } else { format!("{path}?{search}") };
         encode_query_value(&target)
     };
     view! {
@@ -74,9 +98,7 @@ fn encode_query_value(value: &str) -> String {
     value
         .bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -110,9 +132,6 @@ pub fn HydrationMarker() -> impl IntoView {
 mod tests {
     #[test]
     fn query_values_are_encoded() {
-        assert_eq!(
-            super::encode_query_value("/?type=plasma&x=1"),
-            "/%3Ftype%3Dplasma%26x%3D1"
-        );
+        assert_eq!(super::encode_query_value("/?type=plasma&x=1"), "/%3Ftype%3Dplasma%26x%3D1");
     }
 }

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)] // each test file uses a different part of the harness
 
+pub mod smtp;
+
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::Stdio;
@@ -18,8 +20,7 @@ pub enum Backend {
 /// Where the test PostgreSQL answers; `scripts/test` sets it (starting a private cluster when
 /// none runs on 127.0.0.1:5432). Without it the machine's default is tried.
 fn postgres_admin_url() -> String {
-    std::env::var("TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    std::env::var("TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
 /// A fresh, empty database of the given backend, dropped with the value.
@@ -36,32 +37,15 @@ impl TestDb {
             Backend::Sqlite => {
                 let dir = tempfile::tempdir().expect("temp dir");
                 let url = format!("sqlite://{}", dir.path().join("donor.db").display());
-                TestDb {
-                    backend,
-                    url,
-                    _dir: Some(dir),
-                    pg_name: None,
-                }
+                TestDb { backend, url, _dir: Some(dir), pg_name: None }
             }
             Backend::Postgres => {
                 let admin = postgres_admin_url();
                 let name = format!("donor_test_{}", rand::random::<u64>());
                 let mut conn = connect_pg_admin(&admin).await;
-                sqlx::query(&format!("CREATE DATABASE {name}"))
-                    .execute(&mut conn)
-                    .await
-                    .expect("CREATE DATABASE");
-                let base = admin
-                    .rsplit_once('/')
-                    .map(|(b, _)| b)
-                    .unwrap_or(&admin)
-                    .to_owned();
-                TestDb {
-                    backend,
-                    url: format!("{base}/{name}"),
-                    _dir: None,
-                    pg_name: Some(name),
-                }
+                sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("CREATE DATABASE");
+                let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin).to_owned();
+                TestDb { backend, url: format!("{base}/{name}"), _dir: None, pg_name: Some(name) }
             }
         }
     }
@@ -94,15 +78,11 @@ impl Drop for TestDb {
             let admin = postgres_admin_url();
             // Drop runs outside the test's runtime: use a small one of its own.
             let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .expect("runtime");
+                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
                 rt.block_on(async {
                     let mut conn = connect_pg_admin(&admin).await;
-                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                        .execute(&mut conn)
-                        .await;
+                    let _ =
+                        sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn).await;
                 });
             })
             .join();
@@ -124,11 +104,7 @@ pub async fn run_cli(db: &TestDb, args: &[&str]) -> String {
         .output()
         .await
         .expect("run donor-booking");
-    assert!(
-        output.status.success(),
-        "donor-booking {args:?} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert!(output.status.success(), "donor-booking {args:?} failed: {}", String::from_utf8_lossy(&output.stderr));
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
@@ -136,20 +112,21 @@ pub async fn run_cli(db: &TestDb, args: &[&str]) -> String {
 pub struct TestServer {
     pub base: String,
     pub db: TestDb,
+    /// Where mail goes when no SMTP port is given (the `.eml` directory transport).
+    pub mail_dir: tempfile::TempDir,
     child: Child,
 }
 
 pub struct ServerOptions {
     pub demo_data: bool,
     pub public_url: Option<String>,
+    /// Deliver mail over SMTP to 127.0.0.1:<port> (plain, no TLS).
+    pub smtp_port: Option<u16>,
 }
 
 impl Default for ServerOptions {
     fn default() -> Self {
-        ServerOptions {
-            demo_data: true,
-            public_url: None,
-        }
+        ServerOptions { demo_data: true, public_url: None, smtp_port: None }
     }
 }
 
@@ -165,6 +142,7 @@ impl TestServer {
         }
         let port = free_port();
         let base = format!("http://127.0.0.1:{port}");
+        let mail_dir = tempfile::tempdir().expect("mail dir");
         let mut command = Command::new(binary());
         command
             .current_dir(env!("CARGO_MANIFEST_DIR"))
@@ -172,14 +150,17 @@ impl TestServer {
             .env("DATABASE_URL", &db.url)
             .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
             .env("LOG_LEVEL", "warn")
+            .env("MAIL_DIR", mail_dir.path())
+            .env("MAIL_RETRY_BASE_SECS", "1")
+            .env("PUBLIC_URL", options.public_url.clone().unwrap_or_else(|| base.clone()))
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .kill_on_drop(true);
-        if let Some(url) = &options.public_url {
-            command.env("PUBLIC_URL", url);
+        if let Some(smtp_port) = options.smtp_port {
+            command.env("SMTP_HOST", "127.0.0.1").env("SMTP_PORT", smtp_port.to_string()).env("SMTP_SECURITY", "none");
         }
         let child = command.spawn().expect("start donor-booking serve");
-        let server = TestServer { base, db, child };
+        let server = TestServer { base, db, mail_dir, child };
         server.wait_until_healthy().await;
         server
     }
@@ -193,11 +174,7 @@ impl TestServer {
                     return;
                 }
             }
-            assert!(
-                Instant::now() < deadline,
-                "server did not become healthy at {}",
-                self.base
-            );
+            assert!(Instant::now() < deadline, "server did not become healthy at {}", self.base);
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
@@ -228,12 +205,8 @@ impl Drop for TestServer {
     }
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port()
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
 }
 
 /// Declares one test per backend from an `async fn(Backend)`.

@@ -39,7 +39,8 @@ impl Passwords {
         let hash = stored.map(str::to_owned).unwrap_or_else(|| self.dummy_hash.as_str().to_owned());
         let password = password.to_owned();
         let matches = tokio::task::spawn_blocking(move || {
-            PasswordHash::new(&hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+            PasswordHash::new(&hash)
+                .is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
         })
         .await
         .unwrap_or(false);

@@ -91,10 +91,7 @@ pub async fn open_cells(
         if !cell_is_open(cell.date, now_local, &needs, &slots) {
             continue;
         }
-        let bookable: Vec<&TimeSlot> = slots
-            .iter()
-            .filter(|s| s.is_bookable(cell.date, now_local))
-            .collect();
+        let bookable: Vec<&TimeSlot> = slots.iter().filter(|s| s.is_bookable(cell.date, now_local)).collect();
         open.push(CellSummary {
             id: cell.id,
             date: cell.date,
@@ -126,11 +123,7 @@ pub struct NewCell<'a> {
 
 /// Creates the cell with its times and quotas in one transaction. Returns `None` when the
 /// place already has a cell of this type that day (nothing is changed then).
-pub async fn create_cell(
-    db: &Db,
-    cell: &NewCell<'_>,
-    now: DateTime<Utc>,
-) -> Result<Option<i64>, sqlx::Error> {
+pub async fn create_cell(db: &Db, cell: &NewCell<'_>, now: DateTime<Utc>) -> Result<Option<i64>, sqlx::Error> {
     Ok(in_write_tx!(db, tx => {
         let place_id: i64 = sqlx::query_scalar(
             "INSERT INTO places (name, address) VALUES ($1, $2) \

@@ -1,2 +1,6 @@
+pub mod cabinet;
 pub mod home;
+pub mod login;
 pub mod not_found;
+pub mod register;
+pub mod staff;

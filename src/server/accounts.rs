@@ -1,0 +1,223 @@
+//! Account use cases: registration, e-mail confirmation, login. Server functions call these;
+//! they validate, talk to the stores and the outbox, and return `AppError`s in the caller's language.
+
+use super::auth::sessions;
+use super::auth::tokens::{hash_secret, new_secret};
+use super::db::accounts::{self as store, AccountKind, TokenPurpose, TokenUse};
+use super::db::in_write_tx;
+use super::mail::{outbox, templates, Email};
+use super::state::AppState;
+use crate::api::auth::ConfirmOutcome as Confirmation;
+use crate::domain::account::{check_new_password, normalize_email, Principal};
+use crate::domain::{BloodGroup, BloodProfile, Coded, DonorCode, Kell, Locale, Rh};
+use crate::error::{AppError, FieldError};
+use crate::i18n::texts;
+use chrono::{DateTime, Duration, Utc};
+
+pub const CONFIRM_TOKEN_LIFETIME: Duration = Duration::hours(24);
+/// The version of the consent text shown on the registration form; stored with each consent.
+pub const CONSENT_VERSION: &str = "2026-11-v1";
+
+/// The registration form as submitted.
+#[derive(Clone, Debug, Default)]
+pub struct Registration {
+    pub email: String,
+    pub password: String,
+    pub password_confirmation: String,
+    pub blood_group: String,
+    pub rh: String,
+    pub kell: String,
+    pub donor_code: String,
+    pub consent: bool,
+}
+
+struct ValidRegistration {
+    email: String,
+    blood: BloodProfile,
+    donor_code: DonorCode,
+}
+
+fn validate(form: &Registration, locale: Locale) -> Result<ValidRegistration, AppError> {
+    let t = texts(locale);
+    let mut errors = Vec::new();
+    let mut error =
+        |field: &str, message: &str| errors.push(FieldError { field: field.into(), message: message.into() });
+    let email = normalize_email(&form.email).map_err(|e| error("email", t.email_error(e))).ok();
+    if let Err(e) = check_new_password(&form.password, &form.password_confirmation, super::auth::passwords::is_common) {
+        let field =
+            if e == crate::domain::account::PasswordError::Mismatch { "password_confirmation" } else { "password" };
+        error(field, t.password_error(e));
+    }
+    let group = BloodGroup::from_code(&form.blood_group);
+    if group.is_none() {
+        error("blood_group", t.choose_blood_group);
+    }
+    let rh = Rh::from_code(&form.rh);
+    if rh.is_none() {
+        error("rh", t.choose_rh);
+    }
+    let kell = Kell::from_code(&form.kell);
+    if kell.is_none() {
+        error("kell", t.choose_kell);
+    }
+    let donor_code = DonorCode::parse(&form.donor_code).map_err(|e| error("donor_code", t.donor_code_error(e))).ok();
+    if !form.consent {
+        error("consent", t.consent_required);
+    }
+    match (email, group, rh, kell, donor_code) {
+        (Some(email), Some(group), Some(rh), Some(kell), Some(donor_code)) if errors.is_empty() => {
+            Ok(ValidRegistration { email, blood: BloodProfile { group, rh, kell }, donor_code })
+        }
+        _ => Err(AppError::Validation { errors }),
+    }
+}
+
+/// A stable, unique Message-ID on the public host.
+fn message_id(state: &AppState) -> String {
+    let host = state.settings.public_url();
+    let host = host.split("://").nth(1).unwrap_or("localhost").split([':', '/']).next().unwrap_or("localhost");
+    let random: u128 = rand::random();
+    format!("<{random:032x}@{host}>")
+}
+
+/// Registers a donor. An address that already has an account gets the same answer (the
+/// owner receives an e-mail saying so instead), and the same work is done either way.
+pub async fn register(
+    state: &AppState,
+    form: &Registration,
+    locale: Locale,
+    ip: Option<String>,
+) -> Result<(), AppError> {
+    let valid = validate(form, locale)?;
+    // Hash before looking the address up, so both answers take as long.
+    let password_hash = state.passwords.hash(&form.password).await?;
+    let now = state.clock.now();
+    let base = state.settings.public_url();
+    let (token, token_hash) = new_secret();
+    let confirm = templates::confirm_email(&valid.email, locale, &format!("{base}/confirm-email?token={token}"));
+    let existing = templates::already_registered(&valid.email, locale, &format!("{base}/login"));
+    let staff_address = store::staff_email_exists(&state.db, &valid.email).await?;
+    let (group, rh, kell) = store::donor_codes(&valid.blood);
+    let mail_id = message_id(state);
+    in_write_tx!(&state.db, tx => {
+        let donor_id: Option<i64> = if staff_address {
+            None
+        } else {
+            sqlx::query_scalar(
+                "INSERT INTO donors (email, password_hash, blood_group, rh, kell, donor_code, locale, \
+                 consent_version, consent_at, consent_ip, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $9) ON CONFLICT (email) DO NOTHING RETURNING id",
+            )
+            .bind(&valid.email).bind(&password_hash).bind(group).bind(rh).bind(kell)
+            .bind(valid.donor_code.as_str()).bind(locale.code()).bind(CONSENT_VERSION).bind(now).bind(&ip)
+            .fetch_optional(&mut *tx).await?
+        };
+        let mail: &Email = match donor_id {
+            Some(donor_id) => {
+                sqlx::query(
+                    "INSERT INTO email_tokens (token_hash, donor_id, purpose, created_at, expires_at) \
+                     VALUES ($1, $2, 'confirm_email', $3, $4)",
+                )
+                .bind(&token_hash).bind(donor_id).bind(now).bind(now + CONFIRM_TOKEN_LIFETIME)
+                .execute(&mut *tx).await?;
+                &confirm
+            }
+            None => &existing,
+        };
+        outbox::enqueue(&mut *tx, mail, &mail_id, now).await?;
+    });
+    state.mail_wake.notify_one();
+    Ok(())
+}
+
+pub async fn confirm_email(state: &AppState, token: &str) -> Result<Confirmation, AppError> {
+    let now = state.clock.now();
+    Ok(match store::use_donor_token(&state.db, &hash_secret(token.trim()), TokenPurpose::ConfirmEmail, now).await? {
+        TokenUse::Used { donor_id } => {
+            store::mark_email_confirmed(&state.db, donor_id, now).await?;
+            Confirmation::Confirmed
+        }
+        TokenUse::Expired => Confirmation::Expired,
+        TokenUse::AlreadyUsed => Confirmation::AlreadyUsed,
+        TokenUse::Unknown => Confirmation::Invalid,
+    })
+}
+
+/// Sends a new confirmation link to an unconfirmed donor. Answers the same for any address.
+pub async fn resend_confirmation(state: &AppState, email: &str, locale: Locale) -> Result<(), AppError> {
+    let Ok(email) = normalize_email(email) else {
+        return Err(AppError::validation(
+            "email",
+            texts(locale).email_error(crate::domain::account::EmailError::Invalid),
+        ));
+    };
+    let now = state.clock.now();
+    let key = format!("resend:{email}");
+    if let Err(retry_after_secs) = state.resend_throttle.check(&key, now) {
+        return Err(AppError::RateLimited { retry_after_secs });
+    }
+    state.resend_throttle.record_failure(&key, now);
+    let Some(account) = store::find_for_login(&state.db, &email).await? else { return Ok(()) };
+    if account.kind != AccountKind::Donor {
+        return Ok(());
+    }
+    let Some(profile) = store::donor_profile(&state.db, account.id).await? else { return Ok(()) };
+    if profile.email_confirmed {
+        return Ok(());
+    }
+    let (token, token_hash) = new_secret();
+    let base = state.settings.public_url();
+    let mail = templates::confirm_email(&profile.email, profile.locale, &format!("{base}/confirm-email?token={token}"));
+    let mail_id = message_id(state);
+    in_write_tx!(&state.db, tx => {
+        sqlx::query(
+            "INSERT INTO email_tokens (token_hash, donor_id, purpose, created_at, expires_at) VALUES ($1, $2, 'confirm_email', $3, $4)",
+        )
+        .bind(&token_hash).bind(profile.id).bind(now).bind(now + CONFIRM_TOKEN_LIFETIME)
+        .execute(&mut *tx).await?;
+        outbox::enqueue(&mut *tx, &mail, &mail_id, now).await?;
+    });
+    state.mail_wake.notify_one();
+    Ok(())
+}
+
+/// Checks credentials and starts a session. Failed attempts are throttled per account and per
+/// address, and logged without the password or the e-mail address.
+pub async fn login(
+    state: &AppState,
+    email: &str,
+    password: &str,
+    ip: Option<&str>,
+    user_agent: Option<&str>,
+    locale: Locale,
+) -> Result<(Principal, String), AppError> {
+    let now: DateTime<Utc> = state.clock.now();
+    let email = normalize_email(email).unwrap_or_else(|_| email.trim().to_lowercase());
+    let account_key = format!("account:{}", hash_secret(&email));
+    let ip_key = format!("ip:{}", ip.unwrap_or("unknown"));
+    for (throttle, key) in [(&state.login_throttle, &account_key), (&state.ip_throttle, &ip_key)] {
+        if let Err(retry_after_secs) = throttle.check(key, now) {
+            tracing::warn!(retry_after_secs, "login throttled");
+            return Err(AppError::RateLimited { retry_after_secs });
+        }
+    }
+    let account = store::find_for_login(&state.db, &email).await?;
+    let password_ok = state.passwords.verify(password, account.as_ref().map(|a| a.password_hash.as_str())).await;
+    let principal = match account {
+        Some(a) if password_ok => match a.kind {
+            AccountKind::Donor => Some(Principal::Donor { id: a.id }),
+            AccountKind::Staff { role, disabled: false } => Some(Principal::Staff { id: a.id, role }),
+            AccountKind::Staff { disabled: true, .. } => None,
+        },
+        _ => None,
+    };
+    let Some(principal) = principal else {
+        state.login_throttle.record_failure(&account_key, now);
+        state.ip_throttle.record_failure(&ip_key, now);
+        tracing::warn!(account = %&account_key[8..20], "failed login");
+        return Err(AppError::validation("password", texts(locale).login_failed));
+    };
+    state.login_throttle.reset(&account_key);
+    let secret = sessions::create(&state.db, principal, now, user_agent).await?;
+    Ok((principal, secret))
+}

@@ -1,0 +1,151 @@
+//! Sessions kept in the database: the cookie holds a random secret, the table its hash.
+//! Idle expiry 30 minutes, absolute 12 hours; logout deletes the row, so a copied cookie dies too.
+
+use super::tokens::{hash_secret, new_secret};
+use crate::domain::account::{Principal, StaffRole};
+use crate::server::db::{decode, on_pool, Db};
+use chrono::{DateTime, Duration, Utc};
+use http::header::{HeaderMap, COOKIE};
+
+pub const IDLE_TIMEOUT: Duration = Duration::minutes(30);
+pub const ABSOLUTE_TIMEOUT: Duration = Duration::hours(12);
+/// `last_seen_at` is written at most this often, not on every request.
+const TOUCH_EVERY: Duration = Duration::minutes(1);
+
+/// `__Host-` pins the cookie to this host and path `/`, but browsers accept it only over https.
+pub fn cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-session"
+    } else {
+        "session"
+    }
+}
+
+pub fn set_cookie_header(secret: &str, secure: bool) -> String {
+    let flags = if secure { "; Secure" } else { "" };
+    format!("{}={secret}; Path=/; HttpOnly; SameSite=Lax{flags}", cookie_name(secure))
+}
+
+pub fn clear_cookie_header(secure: bool) -> String {
+    let flags = if secure { "; Secure" } else { "" };
+    format!("{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{flags}", cookie_name(secure))
+}
+
+pub fn read_cookie(headers: &HeaderMap, secure: bool) -> Option<String> {
+    let name = cookie_name(secure);
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, v)| *k == name && !v.is_empty())
+        .map(|(_, v)| v.to_owned())
+}
+
+/// Starts a new session (a new id at every login) and returns the cookie secret.
+pub async fn create(
+    db: &Db,
+    principal: Principal,
+    now: DateTime<Utc>,
+    user_agent: Option<&str>,
+) -> Result<String, sqlx::Error> {
+    let (secret, hash) = new_secret();
+    let (donor_id, staff_id) = match principal {
+        Principal::Donor { id } => (Some(id), None),
+        Principal::Staff { id, .. } => (None, Some(id)),
+    };
+    let user_agent: Option<String> = user_agent.map(|ua| ua.chars().take(200).collect());
+    on_pool!(db, pool => {
+        sqlx::query(
+            "INSERT INTO sessions (id_hash, donor_id, staff_id, created_at, last_seen_at, expires_at, user_agent) \
+             VALUES ($1, $2, $3, $4, $4, $5, $6)",
+        )
+        .bind(&hash).bind(donor_id).bind(staff_id).bind(now).bind(now + ABSOLUTE_TIMEOUT).bind(&user_agent)
+        .execute(pool).await?;
+    });
+    Ok(secret)
+}
+
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    donor_id: Option<i64>,
+    staff_id: Option<i64>,
+    role: Option<String>,
+    staff_disabled: bool,
+    last_seen_at: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+}
+
+/// The principal of a live session, or `None` (expired, logged out, staff disabled).
+pub async fn lookup(db: &Db, secret: &str, now: DateTime<Utc>) -> Result<Option<Principal>, sqlx::Error> {
+    let hash = hash_secret(secret);
+    let row: Option<SessionRow> = on_pool!(db, pool => sqlx::query_as(
+        "SELECT s.donor_id, s.staff_id, st.role, (st.disabled_at IS NOT NULL) AS staff_disabled, \
+                s.last_seen_at, s.expires_at \
+         FROM sessions s LEFT JOIN staff st ON st.id = s.staff_id WHERE s.id_hash = $1",
+    )
+    .bind(&hash).fetch_optional(pool).await?);
+    let Some(row) = row else { return Ok(None) };
+    let alive = row.expires_at > now && row.last_seen_at + IDLE_TIMEOUT > now && !row.staff_disabled;
+    let principal = match (row.donor_id, row.staff_id, row.role.as_deref()) {
+        (Some(id), None, _) => Some(Principal::Donor { id }),
+        (None, Some(id), Some(role)) => Some(Principal::Staff { id, role: decode::<StaffRole>(role)? }),
+        _ => None,
+    };
+    if !alive || principal.is_none() {
+        delete_by_hash(db, &hash).await?;
+        return Ok(None);
+    }
+    if row.last_seen_at + TOUCH_EVERY <= now {
+        on_pool!(db, pool => {
+            sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2").bind(now).bind(&hash).execute(pool).await?;
+        });
+    }
+    Ok(principal)
+}
+
+pub async fn delete(db: &Db, secret: &str) -> Result<(), sqlx::Error> {
+    delete_by_hash(db, &hash_secret(secret)).await
+}
+
+async fn delete_by_hash(db: &Db, hash: &str) -> Result<(), sqlx::Error> {
+    on_pool!(db, pool => {
+        sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(hash).execute(pool).await?;
+    });
+    Ok(())
+}
+
+/// Ends every session of an account except `keep` (the caller's own, when it stays logged in).
+pub async fn delete_all_of(db: &Db, principal: Principal, keep: Option<&str>) -> Result<u64, sqlx::Error> {
+    let keep = keep.map(hash_secret).unwrap_or_default();
+    let (column, id) = match principal {
+        Principal::Donor { id } => ("donor_id", id),
+        Principal::Staff { id, .. } => ("staff_id", id),
+    };
+    let sql = format!("DELETE FROM sessions WHERE {column} = $1 AND id_hash <> $2");
+    Ok(on_pool!(db, pool => sqlx::query(&sql).bind(id).bind(&keep).execute(pool).await?.rows_affected()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http::HeaderValue;
+
+    #[test]
+    fn cookie_flags() {
+        let plain = set_cookie_header("abc", false);
+        assert_eq!(plain, "session=abc; Path=/; HttpOnly; SameSite=Lax");
+        let secure = set_cookie_header("abc", true);
+        assert!(secure.starts_with("__Host-session=abc;") && secure.ends_with("; Secure"));
+        assert!(clear_cookie_header(false).contains("Max-Age=0"));
+    }
+
+    #[test]
+    fn reads_only_its_own_cookie() {
+        let mut headers = HeaderMap::new();
+        headers.insert(COOKIE, HeaderValue::from_static("lang=ru; session=s3cr3t; other=1"));
+        assert_eq!(read_cookie(&headers, false).as_deref(), Some("s3cr3t"));
+        assert_eq!(read_cookie(&headers, true), None);
+    }
+}

@@ -1,0 +1,212 @@
+//! Donors, staff and their single-use e-mail tokens.
+
+use super::{decode, on_pool, Db};
+use crate::domain::account::StaffRole;
+use crate::domain::{BloodGroup, BloodProfile, Coded, Kell, Locale, Rh};
+use chrono::{DateTime, Utc};
+
+/// A donor as registration creates one (the password already hashed).
+pub struct NewDonor<'a> {
+    pub email: &'a str,
+    pub password_hash: &'a str,
+    pub blood: BloodProfile,
+    pub donor_code: &'a str,
+    pub locale: Locale,
+    pub consent_version: &'a str,
+    pub consent_ip: Option<&'a str>,
+}
+
+/// What an account needs for login, whichever kind it is.
+pub struct LoginAccount {
+    pub kind: AccountKind,
+    pub id: i64,
+    pub password_hash: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AccountKind {
+    Donor,
+    Staff { role: StaffRole, disabled: bool },
+}
+
+#[derive(sqlx::FromRow)]
+struct DonorLoginRow {
+    id: i64,
+    password_hash: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct StaffLoginRow {
+    id: i64,
+    password_hash: String,
+    role: String,
+    disabled: bool,
+}
+
+/// Staff first: an address is never both (registration refuses staff addresses).
+pub async fn find_for_login(db: &Db, email: &str) -> Result<Option<LoginAccount>, sqlx::Error> {
+    let staff: Option<StaffLoginRow> = on_pool!(db, pool => sqlx::query_as(
+        "SELECT id, password_hash, role, (disabled_at IS NOT NULL) AS disabled FROM staff WHERE email = $1",
+    ).bind(email).fetch_optional(pool).await?);
+    if let Some(s) = staff {
+        let role = decode::<StaffRole>(&s.role)?;
+        return Ok(Some(LoginAccount {
+            kind: AccountKind::Staff { role, disabled: s.disabled },
+            id: s.id,
+            password_hash: s.password_hash,
+        }));
+    }
+    let donor: Option<DonorLoginRow> = on_pool!(db, pool => sqlx::query_as(
+        "SELECT id, password_hash FROM donors WHERE email = $1",
+    ).bind(email).fetch_optional(pool).await?);
+    Ok(donor.map(|d| LoginAccount { kind: AccountKind::Donor, id: d.id, password_hash: d.password_hash }))
+}
+
+/// A donor's profile as the cabinet shows it.
+#[derive(Clone, Debug)]
+pub struct DonorProfile {
+    pub id: i64,
+    pub email: String,
+    pub blood: BloodProfile,
+    pub donor_code: String,
+    pub locale: Locale,
+    pub email_confirmed: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct DonorRow {
+    id: i64,
+    email: String,
+    blood_group: String,
+    rh: String,
+    kell: String,
+    donor_code: String,
+    locale: String,
+    email_confirmed_at: Option<DateTime<Utc>>,
+}
+
+pub async fn donor_profile(db: &Db, id: i64) -> Result<Option<DonorProfile>, sqlx::Error> {
+    let row: Option<DonorRow> = on_pool!(db, pool => sqlx::query_as(
+        "SELECT id, email, blood_group, rh, kell, donor_code, locale, email_confirmed_at FROM donors WHERE id = $1",
+    ).bind(id).fetch_optional(pool).await?);
+    row.map(|r| {
+        Ok(DonorProfile {
+            id: r.id,
+            email: r.email,
+            blood: BloodProfile {
+                group: decode::<BloodGroup>(&r.blood_group)?,
+                rh: decode::<Rh>(&r.rh)?,
+                kell: decode::<Kell>(&r.kell)?,
+            },
+            donor_code: r.donor_code,
+            locale: Locale::from_code(&r.locale).unwrap_or_default(),
+            email_confirmed: r.email_confirmed_at.is_some(),
+        })
+    })
+    .transpose()
+}
+
+pub async fn staff_email_exists(db: &Db, email: &str) -> Result<bool, sqlx::Error> {
+    let n: i64 = on_pool!(db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM staff WHERE email = $1").bind(email).fetch_one(pool).await?);
+    Ok(n > 0)
+}
+
+pub async fn donor_email_exists(db: &Db, email: &str) -> Result<bool, sqlx::Error> {
+    let n: i64 = on_pool!(db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM donors WHERE email = $1").bind(email).fetch_one(pool).await?);
+    Ok(n > 0)
+}
+
+pub async fn create_staff(
+    db: &Db,
+    email: &str,
+    password_hash: &str,
+    role: StaffRole,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>, sqlx::Error> {
+    Ok(on_pool!(db, pool => sqlx::query_scalar(
+        "INSERT INTO staff (email, password_hash, role, created_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (email) DO NOTHING RETURNING id",
+    ).bind(email).bind(password_hash).bind(role.code()).bind(now).fetch_optional(pool).await?))
+}
+
+pub(crate) fn donor_codes(blood: &BloodProfile) -> (&'static str, &'static str, &'static str) {
+    (blood.group.code(), blood.rh.code(), blood.kell.code())
+}
+
+/// Token purposes as stored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenPurpose {
+    ConfirmEmail,
+    ResetPassword,
+}
+
+impl TokenPurpose {
+    fn code(self) -> &'static str {
+        match self {
+            TokenPurpose::ConfirmEmail => "confirm_email",
+            TokenPurpose::ResetPassword => "reset_password",
+        }
+    }
+}
+
+/// What happened to a presented token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenUse {
+    /// Valid: now used; the donor it belongs to.
+    Used {
+        donor_id: i64,
+    },
+    Expired,
+    AlreadyUsed,
+    Unknown,
+}
+
+/// Consumes a donor's token exactly once: the conditional update lets only one of two
+/// simultaneous clicks succeed.
+pub async fn use_donor_token(
+    db: &Db,
+    hash: &str,
+    purpose: TokenPurpose,
+    now: DateTime<Utc>,
+) -> Result<TokenUse, sqlx::Error> {
+    let donor: Option<Option<i64>> = on_pool!(db, pool => sqlx::query_scalar(
+        "UPDATE email_tokens SET used_at = $1 WHERE token_hash = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > $1 \
+         RETURNING donor_id",
+    ).bind(now).bind(hash).bind(purpose.code()).fetch_optional(pool).await?);
+    if let Some(Some(donor_id)) = donor {
+        return Ok(TokenUse::Used { donor_id });
+    }
+    #[derive(sqlx::FromRow)]
+    struct Seen {
+        used: bool,
+    }
+    let seen: Option<Seen> = on_pool!(db, pool => sqlx::query_as(
+        "SELECT (used_at IS NOT NULL) AS used FROM email_tokens WHERE token_hash = $1 AND purpose = $2",
+    ).bind(hash).bind(purpose.code()).fetch_optional(pool).await?);
+    Ok(match seen {
+        Some(Seen { used: true }) => TokenUse::AlreadyUsed,
+        Some(Seen { used: false }) => TokenUse::Expired,
+        None => TokenUse::Unknown,
+    })
+}
+
+pub async fn mark_email_confirmed(db: &Db, donor_id: i64, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+    on_pool!(db, pool => {
+        sqlx::query("UPDATE donors SET email_confirmed_at = COALESCE(email_confirmed_at, $1) WHERE id = $2")
+            .bind(now).bind(donor_id).execute(pool).await?;
+    });
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+pub struct TokenOwner {
+    pub donor_id: Option<i64>,
+}
+
+/// The donor a token was issued to, whatever its state (for "send the link again").
+pub async fn token_owner(db: &Db, hash: &str) -> Result<Option<i64>, sqlx::Error> {
+    let owner: Option<TokenOwner> = on_pool!(db, pool => sqlx::query_as(
+        "SELECT donor_id FROM email_tokens WHERE token_hash = $1",
+    ).bind(hash).fetch_optional(pool).await?);
+    Ok(owner.and_then(|o| o.donor_id))
+}

@@ -1,0 +1,17 @@
+//! E-mail through an outbox: a message is a row written in the same transaction as the change
+//! that causes it; a background worker delivers it with retries. A mail server that is down
+//! delays mail but loses none.
+
+pub mod outbox;
+pub mod templates;
+pub mod transport;
+pub mod worker;
+
+/// One e-mail, as stored in the outbox.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Email {
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}

@@ -1,0 +1,122 @@
+//! The outbox table: enqueue inside the caller's transaction; claim, mark sent, or reschedule.
+
+use super::Email;
+use crate::server::db::{on_pool, Db};
+use chrono::{DateTime, Duration, Utc};
+use sqlx::{Database, Encode, Executor, IntoArguments, Type};
+
+/// Writes an e-mail into the outbox on the caller's connection or transaction, so it commits
+/// (or rolls back) together with the change that causes it.
+pub async fn enqueue<'c, DB, E>(conn: E, email: &Email, message_id: &str, now: DateTime<Utc>) -> Result<(), sqlx::Error>
+where
+    DB: Database,
+    E: Executor<'c, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    for<'q> String: Encode<'q, DB> + Type<DB>,
+    for<'q> DateTime<Utc>: Encode<'q, DB> + Type<DB>,
+{
+    sqlx::query::<DB>(
+        "INSERT INTO mail_outbox (recipient, subject, text_body, html_body, message_id, status, next_attempt_at, created_at) \
+         VALUES ($1, $2, $3, $4, $5, 'queued', $6, $6)",
+    )
+    .bind(email.to.clone())
+    .bind(email.subject.clone())
+    .bind(email.text.clone())
+    .bind(email.html.clone())
+    .bind(message_id.to_owned())
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A claimed row, ready to send.
+#[derive(sqlx::FromRow, Debug)]
+pub struct Outgoing {
+    pub id: i64,
+    pub recipient: String,
+    pub subject: String,
+    pub text_body: String,
+    pub html_body: String,
+    pub message_id: String,
+    pub attempts: i64,
+    pub created_at: DateTime<Utc>,
+}
+
+/// How long a claimed row stays with one worker before another may take it (a crashed
+/// worker's rows are recovered after this).
+pub const CLAIM_LEASE: Duration = Duration::seconds(120);
+
+const DUE: &str =
+    "status IN ('queued', 'sending') AND next_attempt_at <= $1 AND (locked_until IS NULL OR locked_until <= $1)";
+const COLUMNS: &str = "id, recipient, subject, text_body, html_body, message_id, attempts, created_at";
+
+/// Claims up to `limit` due rows for this worker. PostgreSQL skips rows other instances hold;
+/// SQLite serialises writers, so a plain select inside an immediate transaction is enough.
+pub async fn claim_due(db: &Db, now: DateTime<Utc>, limit: i64) -> Result<Vec<Outgoing>, sqlx::Error> {
+    let lease = now + CLAIM_LEASE;
+    match db {
+        Db::Sqlite(pool) => {
+            let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+            let rows: Vec<Outgoing> =
+                sqlx::query_as(&format!("SELECT {COLUMNS} FROM mail_outbox WHERE {DUE} ORDER BY id LIMIT $2"))
+                    .bind(now)
+                    .bind(limit)
+                    .fetch_all(&mut *tx)
+                    .await?;
+            for row in &rows {
+                sqlx::query("UPDATE mail_outbox SET status = 'sending', locked_until = $1 WHERE id = $2")
+                    .bind(lease)
+                    .bind(row.id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            Ok(rows)
+        }
+        Db::Postgres(pool) => {
+            sqlx::query_as(&format!(
+                "UPDATE mail_outbox SET status = 'sending', locked_until = $3 WHERE id IN \
+                 (SELECT id FROM mail_outbox WHERE {DUE} ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED) \
+                 RETURNING {COLUMNS}"
+            ))
+            .bind(now)
+            .bind(limit)
+            .bind(lease)
+            .fetch_all(pool)
+            .await
+        }
+    }
+}
+
+pub async fn mark_sent(db: &Db, id: i64, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+    on_pool!(db, pool => {
+        sqlx::query("UPDATE mail_outbox SET status = 'sent', sent_at = $1, locked_until = NULL, last_error = NULL WHERE id = $2")
+            .bind(now).bind(id).execute(pool).await?;
+    });
+    Ok(())
+}
+
+/// Records a failed attempt: retry at `next_attempt_at`, or give up (`None`).
+pub async fn mark_failed(
+    db: &Db,
+    id: i64,
+    error: &str,
+    next_attempt_at: Option<DateTime<Utc>>,
+) -> Result<(), sqlx::Error> {
+    let error: String = error.chars().take(500).collect();
+    on_pool!(db, pool => {
+        match next_attempt_at {
+            Some(at) => sqlx::query(
+                "UPDATE mail_outbox SET status = 'queued', attempts = attempts + 1, next_attempt_at = $1, \
+                 locked_until = NULL, last_error = $2 WHERE id = $3",
+            )
+            .bind(at).bind(&error).bind(id).execute(pool).await?,
+            None => sqlx::query(
+                "UPDATE mail_outbox SET status = 'failed', attempts = attempts + 1, locked_until = NULL, last_error = $1 WHERE id = $2",
+            )
+            .bind(&error).bind(id).execute(pool).await?,
+        };
+    });
+    Ok(())
+}

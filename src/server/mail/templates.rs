@@ -1,0 +1,124 @@
+//! The texts of every e-mail, Russian and English, plain text plus a simple HTML part.
+
+use super::Email;
+use crate::domain::Locale;
+
+/// Escapes text for HTML element content and attribute values.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Paragraphs and an optional button link, in both parts.
+fn compose(to: &str, locale: Locale, subject: &str, paragraphs: &[&str], link: Option<(&str, &str)>) -> Email {
+    let signature = match locale {
+        Locale::Ru => "Центр крови — запись на донацию",
+        Locale::En => "Blood Centre — donation booking",
+    };
+    let mut text = String::new();
+    let mut html = format!(
+        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title></head>\
+         <body style=\"font-family:Arial,sans-serif;color:#1a1f2b;line-height:1.5;max-width:36em\">",
+        locale.code(),
+        escape(subject)
+    );
+    for p in paragraphs {
+        text.push_str(p);
+        text.push_str("\n\n");
+        html.push_str(&format!("<p>{}</p>", escape(p)));
+    }
+    if let Some((label, url)) = link {
+        text.push_str(&format!("{label}:\n{url}\n\n"));
+        html.push_str(&format!(
+            "<p><a href=\"{0}\" style=\"display:inline-block;padding:10px 18px;background:#b3152a;color:#ffffff;\
+             text-decoration:none;border-radius:6px;font-weight:bold\">{1}</a></p>\
+             <p style=\"font-size:13px;color:#4f5768\">{0}</p>",
+            escape(url),
+            escape(label)
+        ));
+    }
+    text.push_str(&format!("— {signature}\n"));
+    html.push_str(&format!("<p style=\"color:#4f5768\">— {}</p></body></html>", escape(signature)));
+    Email { to: to.to_owned(), subject: subject.to_owned(), text, html }
+}
+
+pub fn confirm_email(to: &str, locale: Locale, link: &str) -> Email {
+    match locale {
+        Locale::Ru => compose(
+            to,
+            locale,
+            "Подтвердите адрес электронной почты",
+            &[
+                "Здравствуйте!",
+                "Вы зарегистрировались в системе записи на донацию. Чтобы подтвердить адрес электронной почты и получить возможность записываться, перейдите по ссылке. Ссылка действует 24 часа и может быть использована один раз.",
+                "Если вы не регистрировались, просто проигнорируйте это письмо.",
+            ],
+            Some(("Подтвердить адрес", link)),
+        ),
+        Locale::En => compose(
+            to,
+            locale,
+            "Confirm your e-mail address",
+            &[
+                "Hello,",
+                "You registered for donation booking. To confirm your e-mail address and be able to book, follow the link. It is valid for 24 hours and works once.",
+                "If you did not register, simply ignore this e-mail.",
+            ],
+            Some(("Confirm the address", link)),
+        ),
+    }
+}
+
+/// Sent instead of a confirmation when someone registers an address that already has an
+/// account: the page answers the same either way, so only the owner learns of it.
+pub fn already_registered(to: &str, locale: Locale, login_link: &str) -> Email {
+    match locale {
+        Locale::Ru => compose(
+            to,
+            locale,
+            "Попытка повторной регистрации",
+            &[
+                "Здравствуйте!",
+                "Кто-то (возможно, вы) попытался зарегистрироваться с этим адресом электронной почты, но учётная запись с ним уже существует. Войдите в личный кабинет; если вы не помните пароль, воспользуйтесь восстановлением пароля на странице входа.",
+                "Если это были не вы, ничего делать не нужно.",
+            ],
+            Some(("Войти в личный кабинет", login_link)),
+        ),
+        Locale::En => compose(
+            to,
+            locale,
+            "Registration attempt for an existing account",
+            &[
+                "Hello,",
+                "Someone (perhaps you) tried to register with this e-mail address, but an account with it already exists. Log in to your cabinet; if you do not remember the password, use the password reset on the login page.",
+                "If it was not you, there is nothing to do.",
+            ],
+            Some(("Log in", login_link)),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_parts_carry_the_link_and_html_is_escaped() {
+        let mail = confirm_email("d@example.org", Locale::Ru, "https://x.example/confirm?token=a&b=<c>");
+        assert!(mail.text.contains("https://x.example/confirm?token=a&b=<c>"));
+        assert!(mail.html.contains("token=a&amp;b=&lt;c&gt;"));
+        assert!(!mail.html.contains("<c>"));
+        assert!(mail.subject.starts_with("Подтвердите"));
+        assert!(confirm_email("d@example.org", Locale::En, "l").subject.starts_with("Confirm"));
+    }
+}

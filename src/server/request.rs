@@ -1,0 +1,72 @@
+//! What a server function knows about its request: headers, client address, language, and
+//! the logged-in principal. Authorisation helpers live here so every function uses the same.
+
+use super::auth::sessions;
+use super::state::AppState;
+use crate::domain::account::{Principal, StaffRole};
+use crate::domain::Locale;
+use crate::error::AppError;
+use axum::extract::ConnectInfo;
+use http::request::Parts;
+use http::{header, HeaderValue};
+use leptos::prelude::use_context;
+use std::net::SocketAddr;
+
+pub fn parts() -> Result<Parts, AppError> {
+    use_context::<Parts>().ok_or_else(|| {
+        tracing::error!("request parts missing from the server function context");
+        AppError::Internal
+    })
+}
+
+pub fn locale(parts: &Parts) -> Locale {
+    super::http::request_locale(&parts.headers)
+}
+
+pub fn client_ip(parts: &Parts) -> Option<String> {
+    parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip().to_string())
+}
+
+pub fn user_agent(parts: &Parts) -> Option<&str> {
+    parts.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok())
+}
+
+/// A plain HTML form post (JavaScript off) rather than a call from the WASM client.
+pub fn is_form_post(parts: &Parts) -> bool {
+    parts.headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("text/html"))
+}
+
+pub fn session_secret(state: &AppState, parts: &Parts) -> Option<String> {
+    sessions::read_cookie(&parts.headers, state.settings.is_https())
+}
+
+/// The logged-in principal, if the request carries a live session.
+pub async fn principal(state: &AppState, parts: &Parts) -> Result<Option<Principal>, AppError> {
+    match session_secret(state, parts) {
+        Some(secret) => Ok(sessions::lookup(&state.db, &secret, state.clock.now()).await?),
+        None => Ok(None),
+    }
+}
+
+pub async fn require_donor(state: &AppState, parts: &Parts) -> Result<i64, AppError> {
+    match principal(state, parts).await? {
+        Some(Principal::Donor { id }) => Ok(id),
+        Some(Principal::Staff { .. }) => Err(AppError::Forbidden),
+        None => Err(AppError::Unauthorized),
+    }
+}
+
+/// A staff member with one of `roles` (admins may do everything staff may).
+pub async fn require_staff(state: &AppState, parts: &Parts, roles: &[StaffRole]) -> Result<(i64, StaffRole), AppError> {
+    match principal(state, parts).await? {
+        Some(Principal::Staff { id, role }) if role == StaffRole::Admin || roles.contains(&role) => Ok((id, role)),
+        Some(_) => Err(AppError::Forbidden),
+        None => Err(AppError::Unauthorized),
+    }
+}
+
+pub fn set_cookie(value: &str) {
+    if let (Some(response), Ok(value)) = (use_context::<leptos_axum::ResponseOptions>(), HeaderValue::from_str(value)) {
+        response.append_header(header::SET_COOKIE, value);
+    }
+}

@@ -1,0 +1,261 @@
+//! Accounts as donors meet them: registration, the e-mail over a real SMTP server, the link,
+//! login and sessions — on SQLite and PostgreSQL.
+
+mod common;
+
+use common::smtp::{link_containing, SmtpSink};
+use common::{Backend, ServerOptions, TestServer};
+use reqwest::{Client, Response, StatusCode};
+use sqlx::Row;
+use std::time::Duration;
+
+const PASSWORD: &str = "river-violet-anchor-42";
+
+fn form(email: &str, password: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("email", email.to_owned()),
+        ("password", password.to_owned()),
+        ("password_confirmation", password.to_owned()),
+        ("blood_group", "A".into()),
+        ("rh", "pos".into()),
+        ("kell", "neg".into()),
+        ("donor_code", " ab12cd ".into()),
+        ("consent", "yes".into()),
+    ]
+}
+
+async fn post(server: &TestServer, client: &Client, endpoint: &str, fields: &[(&str, String)]) -> Response {
+    client.post(server.url(&format!("/api/{endpoint}"))).form(fields).send().await.expect("POST")
+}
+
+async fn start_with_smtp(backend: Backend) -> (TestServer, SmtpSink) {
+    let smtp = SmtpSink::start().await;
+    let options = ServerOptions { demo_data: false, smtp_port: Some(smtp.port), ..Default::default() };
+    (TestServer::start_with(backend, options).await, smtp)
+}
+
+/// The path and query of an absolute link on the test server.
+fn path_of(server: &TestServer, link: &str) -> String {
+    link.strip_prefix(&server.base).unwrap_or_else(|| panic!("{link} is not on {}", server.base)).to_owned()
+}
+
+async fn count(server: &TestServer, sql: &str) -> i64 {
+    let pool = server.db.pool().await;
+    sqlx::query(sql).fetch_one(&pool).await.expect(sql).get::<i64, _>(0)
+}
+
+async fn registration_mail_confirms_and_login_shows_the_profile(backend: Backend) {
+    let (server, smtp) = start_with_smtp(backend).await;
+    let client = server.client();
+    let resp = post(&server, &client, "register", &form("Donor.One@Example.org", PASSWORD)).await;
+    assert!(resp.status().is_success() || resp.status().is_redirection(), "{}", resp.status());
+
+    // The confirmation arrives over SMTP, to the normalised address, with a Message-ID.
+    let mail = smtp.wait_for("donor.one@example.org", 1, Duration::from_secs(15)).await.remove(0);
+    assert!(mail.subject.contains("Подтвердите"), "{}", mail.subject);
+    assert!(!mail.message_id.is_empty());
+    let link = link_containing(&mail.text, "/confirm-email?token=").expect("link in the text part");
+    assert!(mail.html.contains("/confirm-email?token="), "the HTML part has it too");
+
+    // Before confirming, the cabinet says why booking is not possible (R1).
+    let resp =
+        post(&server, &client, "login", &[("email", "donor.one@example.org".into()), ("password", PASSWORD.into())])
+            .await;
+    assert!(resp.status().is_success() || resp.status().is_redirection(), "{}", resp.status());
+    let cabinet = client.get(server.url("/cabinet")).send().await.unwrap().text().await.unwrap();
+    assert!(cabinet.contains("data-testid=\"unconfirmed\""), "unconfirmed notice");
+
+    let page = client.get(server.url(&path_of(&server, &link))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("data-testid=\"confirmed\""), "the link confirms");
+    assert_eq!(count(&server, "SELECT COUNT(*) FROM donors WHERE email_confirmed_at IS NOT NULL").await, 1);
+
+    let cabinet = client.get(server.url("/cabinet")).send().await.unwrap().text().await.unwrap();
+    assert!(!cabinet.contains("data-testid=\"unconfirmed\""));
+    assert!(cabinet.contains("donor.one@example.org") && cabinet.contains("A(II)") && cabinet.contains("AB12CD"));
+    assert!(cabinet.contains("Rh+") && cabinet.contains("K−"));
+
+    // The link works once.
+    let again = client.get(server.url(&path_of(&server, &link))).send().await.unwrap().text().await.unwrap();
+    assert!(again.contains("data-testid=\"link-used\""));
+}
+
+async fn expired_link_is_refused_and_a_new_one_works(backend: Backend) {
+    let (server, smtp) = start_with_smtp(backend).await;
+    let client = server.client();
+    post(&server, &client, "register", &form("late@example.org", PASSWORD)).await;
+    let first = smtp.wait_for("late@example.org", 1, Duration::from_secs(15)).await.remove(0);
+    let old_link = link_containing(&first.text, "token=").unwrap();
+    let pool = server.db.pool().await;
+    sqlx::query("UPDATE email_tokens SET expires_at = created_at").execute(&pool).await.unwrap();
+
+    let page = client.get(server.url(&path_of(&server, &old_link))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("data-testid=\"link-expired\""));
+    let bogus = client.get(server.url("/confirm-email?token=not-a-token")).send().await.unwrap().text().await.unwrap();
+    assert!(bogus.contains("data-testid=\"link-invalid\""));
+
+    let resp = post(&server, &client, "resend_confirmation", &[("email", "late@example.org".into())]).await;
+    assert!(resp.status().is_success() || resp.status().is_redirection(), "{}", resp.status());
+    let mails = smtp.wait_for("late@example.org", 2, Duration::from_secs(15)).await;
+    let new_link = link_containing(&mails[1].text, "token=").unwrap();
+    assert_ne!(new_link, old_link);
+    let page = client.get(server.url(&path_of(&server, &new_link))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("data-testid=\"confirmed\""));
+}
+
+async fn mail_waits_out_an_smtp_outage_and_is_sent_once(backend: Backend) {
+    let (server, mut smtp) = start_with_smtp(backend).await;
+    smtp.stop().await;
+    let client = server.client();
+    let resp = post(&server, &client, "register", &form("patient@example.org", PASSWORD)).await;
+    assert!(resp.status().is_success() || resp.status().is_redirection(), "registration succeeds while mail is down");
+    assert_eq!(count(&server, "SELECT COUNT(*) FROM donors").await, 1);
+
+    // The worker tried and failed, and keeps the message queued.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while count(&server, "SELECT COUNT(*) FROM mail_outbox WHERE attempts > 0 AND status = 'queued'").await == 0 {
+        assert!(std::time::Instant::now() < deadline, "no failed attempt recorded");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+
+    smtp.resume().await;
+    smtp.wait_for("patient@example.org", 1, Duration::from_secs(30)).await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(smtp.received().iter().filter(|m| m.to == "patient@example.org").count(), 1, "exactly once");
+    assert_eq!(count(&server, "SELECT COUNT(*) FROM mail_outbox WHERE status = 'sent'").await, 1);
+}
+
+async fn registration_answers_the_same_for_a_known_address(backend: Backend) {
+    let (server, smtp) = start_with_smtp(backend).await;
+    let first = post(&server, &server.client(), "register", &form("twice@example.org", PASSWORD)).await;
+    let (first_status, first_body) = (first.status(), first.text().await.unwrap());
+    let second = post(&server, &server.client(), "register", &form("TWICE@example.org", "another-long-phrase-7")).await;
+    assert_eq!(second.status(), first_status);
+    assert_eq!(second.text().await.unwrap(), first_body);
+    assert_eq!(count(&server, "SELECT COUNT(*) FROM donors").await, 1, "no second account");
+    // Only the owner learns of the attempt, by e-mail.
+    let mails = smtp.wait_for("twice@example.org", 2, Duration::from_secs(15)).await;
+    assert!(mails.iter().any(|m| m.subject.contains("повторной регистрации")), "{mails:?}");
+}
+
+async fn login_answers_the_same_for_unknown_address_and_wrong_password(backend: Backend) {
+    let (server, smtp) = start_with_smtp(backend).await;
+    post(&server, &server.client(), "register", &form("known@example.org", PASSWORD)).await;
+    smtp.wait_for("known@example.org", 1, Duration::from_secs(15)).await;
+    let wrong = post(
+        &server,
+        &server.client(),
+        "login",
+        &[("email", "known@example.org".into()), ("password", "wrong-password-1".into())],
+    )
+    .await;
+    let unknown = post(
+        &server,
+        &server.client(),
+        "login",
+        &[("email", "nobody@example.org".into()), ("password", "wrong-password-1".into())],
+    )
+    .await;
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(unknown.status(), wrong.status());
+    assert!(wrong.headers().get("set-cookie").is_none());
+    assert_eq!(unknown.text().await.unwrap(), wrong.text().await.unwrap());
+}
+
+async fn failed_logins_are_throttled(backend: Backend) {
+    let server = TestServer::start_with(backend, ServerOptions { demo_data: false, ..Default::default() }).await;
+    let client = server.client();
+    let guess = [("email", "target@example.org".to_owned()), ("password", "guess-guess-1".to_owned())];
+    let attempt = || post(&server, &client, "login", &guess);
+    for _ in 0..5 {
+        assert_eq!(attempt().await.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let blocked = attempt().await;
+    assert_eq!(blocked.status(), StatusCode::TOO_MANY_REQUESTS);
+    let retry: u64 = blocked.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!(retry > 0 && retry <= 900, "{retry}");
+}
+
+fn session_cookie(resp: &Response) -> String {
+    resp.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("session="))
+        .map(|c| c.split(';').next().unwrap().to_owned())
+        .expect("a session cookie")
+}
+
+async fn sessions_are_new_at_login_and_dead_after_logout(backend: Backend) {
+    let (server, smtp) = start_with_smtp(backend).await;
+    post(&server, &server.client(), "register", &form("sess@example.org", PASSWORD)).await;
+    smtp.wait_for("sess@example.org", 1, Duration::from_secs(15)).await;
+    let creds = [("email", "sess@example.org".to_owned()), ("password", PASSWORD.to_owned())];
+    let plain = Client::new();
+    let first = session_cookie(&post(&server, &plain, "login", &creds).await);
+    assert!(first.len() > 40, "a long random id");
+    let profile = |cookie: String| plain.post(server.url("/api/my_profile")).header("cookie", cookie).send();
+    assert_eq!(profile(first.clone()).await.unwrap().status(), StatusCode::OK);
+
+    // Logging in again with the old cookie gives a new id and ends the old session.
+    let second_resp =
+        plain.post(server.url("/api/login")).header("cookie", first.clone()).form(&creds).send().await.unwrap();
+    let second = session_cookie(&second_resp);
+    assert_ne!(first, second);
+    assert_eq!(profile(first.clone()).await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(profile(second.clone()).await.unwrap().status(), StatusCode::OK);
+
+    let out = plain.post(server.url("/api/logout")).header("cookie", second.clone()).send().await.unwrap();
+    assert!(out.headers()["set-cookie"].to_str().unwrap().contains("Max-Age=0"));
+    assert_eq!(profile(second).await.unwrap().status(), StatusCode::UNAUTHORIZED, "a logged-out id is refused");
+    assert_eq!(count(&server, "SELECT COUNT(*) FROM sessions").await, 0);
+}
+
+async fn registration_reports_every_invalid_field_and_stores_nothing(backend: Backend) {
+    let server = TestServer::start_with(backend, ServerOptions { demo_data: false, ..Default::default() }).await;
+    let fields = vec![
+        ("email", "not-an-address".to_owned()),
+        ("password", "password".to_owned()),
+        ("password_confirmation", "password".to_owned()),
+        ("donor_code", "AB".to_owned()),
+    ];
+    let resp = post(&server, &server.client(), "register", &fields).await;
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: serde_json::Value = resp.json().await.unwrap();
+    let errors = body["Validation"]["errors"].as_array().expect("field errors");
+    let fields: Vec<&str> = errors.iter().map(|e| e["field"].as_str().unwrap()).collect();
+    for expected in ["email", "password", "blood_group", "rh", "kell", "donor_code", "consent"] {
+        assert!(fields.contains(&expected), "{expected} missing in {fields:?}");
+    }
+    let password_message = errors.iter().find(|e| e["field"] == "password").unwrap()["message"].as_str().unwrap();
+    assert!(password_message.contains("распространён"), "a common password is refused: {password_message}");
+
+    let mut mismatch = form("mismatch@example.org", "long-enough-phrase");
+    mismatch[2].1 = "long-enough-phrasE".to_owned();
+    let body: serde_json::Value = post(&server, &server.client(), "register", &mismatch).await.json().await.unwrap();
+    let errors = body["Validation"]["errors"].as_array().expect("field errors");
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0]["field"], "password_confirmation");
+    assert_eq!(count(&server, "SELECT COUNT(*) FROM donors").await, 0);
+    assert_eq!(count(&server, "SELECT COUNT(*) FROM mail_outbox").await, 0);
+}
+
+async fn the_cabinet_needs_a_login(backend: Backend) {
+    let server = TestServer::start_with(backend, ServerOptions { demo_data: false, ..Default::default() }).await;
+    let resp = server.client().get(server.url("/cabinet")).header("accept", "text/html").send().await.unwrap();
+    assert!(resp.status().is_redirection(), "{}", resp.status());
+    assert_eq!(resp.headers()["location"], "/login");
+    let api = server.client().post(server.url("/api/my_profile")).send().await.unwrap();
+    assert_eq!(api.status(), StatusCode::UNAUTHORIZED);
+}
+
+on_both_backends!(
+    registration_mail_confirms_and_login_shows_the_profile,
+    expired_link_is_refused_and_a_new_one_works,
+    mail_waits_out_an_smtp_outage_and_is_sent_once,
+    registration_answers_the_same_for_a_known_address,
+    login_answers_the_same_for_unknown_address_and_wrong_password,
+    failed_logins_are_throttled,
+    sessions_are_new_at_login_and_dead_after_logout,
+    registration_reports_every_invalid_field_and_stores_nothing,
+    the_cabinet_needs_a_login,
+);
