@@ -1,5 +1,8 @@
 //! Registration, e-mail confirmation, login and logout.
 
+// A server function takes one argument per form field (ActionForm maps names to arguments).
+#![allow(clippy::too_many_arguments)]
+
 use crate::domain::account::StaffRole;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -67,7 +70,6 @@ pub async fn current_session() -> Result<Option<SessionInfo>, AppError> {
     )
 }
 
-#[allow(clippy::too_many_arguments)] // one argument per form field
 #[server(endpoint = "register")]
 pub async fn register(
     email: String,
