@@ -6,7 +6,10 @@ import { join } from 'node:path';
 // The real release server on a fresh SQLite file filled with demo data.
 const port = Number(process.env.E2E_PORT ?? 3210);
 const baseURL = `http://127.0.0.1:${port}`;
-const dbDir = process.env.E2E_DB_DIR ?? mkdtempSync(join(tmpdir(), 'donor-e2e-'));
+// Set once in the main process so that every worker sees the same directory.
+const dbDir = (process.env.E2E_DB_DIR ??= mkdtempSync(join(tmpdir(), 'donor-e2e-')));
+// Mail goes to .eml files here (the zero-config transport); tests read links from them.
+process.env.E2E_MAIL_DIR ??= join(dbDir, 'outbox');
 const server = process.env.E2E_SERVER_BIN ?? 'target/release/donor-booking';
 
 // Debian's Chromium; Playwright's own browser download is not available here.
@@ -28,7 +31,7 @@ const desktop = { viewport: { width: 1280, height: 860 } };
 
 export default defineConfig({
   testDir: './tests',
-  timeout: 30_000,
+  timeout: 60_000,
   expect: { timeout: 5_000 },
   fullyParallel: true,
   workers: 2,
@@ -53,6 +56,7 @@ export default defineConfig({
       DATABASE_URL: `sqlite://${dbDir}/e2e.db`,
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
       LOG_LEVEL: 'warn',
+      MAIL_DIR: process.env.E2E_MAIL_DIR,
     },
   },
 });

@@ -2,8 +2,10 @@
 
 use crate::ui::layout::{Footer, Header, HydrationMarker};
 use crate::ui::locale::{detect_locale, use_locale};
+use crate::ui::pages::admin::AdminPage;
 use crate::ui::pages::cabinet::CabinetPage;
 use crate::ui::pages::login::{ConfirmEmailPage, LoginPage, ResendPage};
+use crate::ui::pages::password::{ForgotPasswordPage, ResetPasswordPage};
 use crate::ui::pages::register::{RegisterPage, RegisteredPage};
 use crate::ui::pages::staff::StaffHomePage;
 use crate::ui::pages::{home::HomePage, not_found::NotFound};
@@ -59,6 +61,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/confirm-email") view=ConfirmEmailPage ssr=SsrMode::Async />
                     <Route path=path!("/confirm-email/resend") view=ResendPage ssr=SsrMode::Async />
                     <Route path=path!("/cabinet") view=CabinetPage ssr=SsrMode::Async />
+                    <Route path=path!("/password/forgot") view=ForgotPasswordPage ssr=SsrMode::Async />
+                    <Route path=path!("/password/reset") view=ResetPasswordPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/admin") view=AdminPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/:area") view=StaffHomePage ssr=SsrMode::Async />
                 </Routes>
             </main>

@@ -248,7 +248,100 @@ async fn the_cabinet_needs_a_login(backend: Backend) {
     assert_eq!(api.status(), StatusCode::UNAUTHORIZED);
 }
 
+/// Registers and confirms a donor through the e-mailed link.
+async fn confirmed_donor(server: &TestServer, smtp: &SmtpSink, email: &str) {
+    post(server, &server.client(), "register", &form(email, PASSWORD)).await;
+    let mail = smtp.wait_for(email, 1, Duration::from_secs(15)).await.remove(0);
+    let link = link_containing(&mail.text, "token=").unwrap();
+    server.client().get(server.url(&path_of(server, &link))).send().await.unwrap();
+}
+
+async fn logged_in(server: &TestServer, email: &str, password: &str) -> Client {
+    let client = server.client();
+    let resp = post(server, &client, "login", &[("email", email.into()), ("password", password.into())]).await;
+    assert_eq!(resp.status(), StatusCode::OK, "login");
+    client
+}
+
+async fn donor_code_and_password_can_be_changed(backend: Backend) {
+    let (server, smtp) = start_with_smtp(backend).await;
+    confirmed_donor(&server, &smtp, "change@example.org").await;
+    let phone = logged_in(&server, "change@example.org", PASSWORD).await;
+    let laptop = logged_in(&server, "change@example.org", PASSWORD).await;
+
+    let resp = post(&server, &phone, "change_donor_code", &[("donor_code", " zz9876 ".into())]).await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    let profile: serde_json::Value =
+        phone.post(server.url("/api/my_profile")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(profile["donor_code"], "ZZ9876");
+    let bad = post(&server, &phone, "change_donor_code", &[("donor_code", "Z-1".into())]).await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    let change = |current: &str, new: &str| {
+        vec![
+            ("current_password", current.to_owned()),
+            ("new_password", new.to_owned()),
+            ("new_password_confirmation", new.to_owned()),
+        ]
+    };
+    let wrong = post(&server, &phone, "change_password", &change("not-my-password", "brand-new-phrase-3")).await;
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(wrong.text().await.unwrap().contains("current_password"));
+    let ok = post(&server, &phone, "change_password", &change(PASSWORD, "brand-new-phrase-3")).await;
+    assert_eq!(ok.status(), StatusCode::OK);
+
+    // The other session ended; this one goes on; only the new password works.
+    assert_eq!(laptop.post(server.url("/api/my_profile")).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(phone.post(server.url("/api/my_profile")).send().await.unwrap().status(), StatusCode::OK);
+    let old = post(
+        &server,
+        &server.client(),
+        "login",
+        &[("email", "change@example.org".into()), ("password", PASSWORD.into())],
+    )
+    .await;
+    assert_eq!(old.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    logged_in(&server, "change@example.org", "brand-new-phrase-3").await;
+}
+
+async fn password_reset_by_email(backend: Backend) {
+    let (server, smtp) = start_with_smtp(backend).await;
+    confirmed_donor(&server, &smtp, "forgot@example.org").await;
+    let session = logged_in(&server, "forgot@example.org", PASSWORD).await;
+
+    let known =
+        post(&server, &server.client(), "request_password_reset", &[("email", "forgot@example.org".into())]).await;
+    let unknown =
+        post(&server, &server.client(), "request_password_reset", &[("email", "ghost@example.org".into())]).await;
+    assert_eq!(known.status(), unknown.status());
+    assert_eq!(known.text().await.unwrap(), unknown.text().await.unwrap(), "the same answer for any address");
+    let mails = smtp.wait_for("forgot@example.org", 2, Duration::from_secs(15)).await;
+    let link = link_containing(&mails[1].text, "/password/reset?token=").expect("reset link");
+    assert!(smtp.received().iter().all(|m| m.to != "ghost@example.org"));
+    let token = link.split("token=").nth(1).unwrap().to_owned();
+
+    let reset = |token: String| {
+        let fields = vec![
+            ("token", token),
+            ("password", "after-reset-phrase-8".to_owned()),
+            ("password_confirmation", "after-reset-phrase-8".to_owned()),
+        ];
+        server.client().post(server.url("/api/reset_password")).form(&fields).send()
+    };
+    let done = reset(token.clone()).await.unwrap();
+    assert_eq!(done.status(), StatusCode::OK);
+    assert!(done.headers().get("set-cookie").is_none(), "no automatic login after a reset");
+    assert_eq!(session.post(server.url("/api/my_profile")).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    logged_in(&server, "forgot@example.org", "after-reset-phrase-8").await;
+
+    let reused = reset(token).await.unwrap();
+    assert_eq!(reused.status(), StatusCode::UNPROCESSABLE_ENTITY, "single use");
+    assert!(reused.text().await.unwrap().contains("token"));
+}
+
 on_both_backends!(
+    donor_code_and_password_can_be_changed,
+    password_reset_by_email,
     registration_mail_confirms_and_login_shows_the_profile,
     expired_link_is_refused_and_a_new_one_works,
     mail_waits_out_an_smtp_outage_and_is_sent_once,

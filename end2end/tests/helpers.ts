@@ -3,7 +3,7 @@ import { expect, type Page } from '@playwright/test';
 
 /** Effects run only in the browser: this attribute proves the WASM client hydrated the page. */
 export async function expectHydrated(page: Page) {
-  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true', { timeout: 15_000 });
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true', { timeout: 30_000 });
 }
 
 /** An axe-core scan (WCAG 2.x A and AA) with no violations; failures list rule and nodes. */

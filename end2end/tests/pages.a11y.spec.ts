@@ -1,7 +1,7 @@
 import { test } from '@playwright/test';
 import { expectAccessible, expectHydrated } from './helpers';
 
-for (const path of ['/', '/?type=erythrocytes', '/no-such-page']) {
+for (const path of ['/', '/?type=erythrocytes', '/no-such-page', '/register', '/login', '/password/forgot', '/confirm-email?token=x']) {
   test(`axe finds no violations on ${path}`, async ({ page }) => {
     await page.goto(path);
     await expectHydrated(page);

@@ -188,3 +188,34 @@ pub async fn logout() -> Result<(), AppError> {
         .await,
     )
 }
+
+#[server(endpoint = "request_password_reset")]
+pub async fn request_password_reset(email: String) -> Result<(), AppError> {
+    use crate::server::{accounts, errors::reply, request, state::use_app_state};
+    reply(
+        async {
+            let state = use_app_state()?;
+            let parts = request::parts()?;
+            accounts::request_password_reset(&state, &email, request::locale(&parts)).await?;
+            leptos_axum::redirect("/password/forgot?sent=1");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "reset_password")]
+pub async fn reset_password(token: String, password: String, password_confirmation: String) -> Result<(), AppError> {
+    use crate::server::{accounts, errors::reply, request, state::use_app_state};
+    reply(
+        async {
+            let state = use_app_state()?;
+            let parts = request::parts()?;
+            accounts::reset_password(&state, &token, &password, &password_confirmation, request::locale(&parts))
+                .await?;
+            leptos_axum::redirect("/login?reset=1");
+            Ok(())
+        }
+        .await,
+    )
+}

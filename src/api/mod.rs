@@ -4,3 +4,4 @@
 pub mod auth;
 pub mod cells;
 pub mod profile;
+pub mod staff;

@@ -221,3 +221,144 @@ pub async fn login(
     let secret = sessions::create(&state.db, principal, now, user_agent).await?;
     Ok((principal, secret))
 }
+
+pub const RESET_TOKEN_LIFETIME: Duration = Duration::hours(1);
+
+/// The donor code is one of the two things a donor may change (the seed's note).
+pub async fn change_donor_code(
+    state: &AppState,
+    donor_id: i64,
+    code: &str,
+    locale: Locale,
+) -> Result<String, AppError> {
+    let code =
+        DonorCode::parse(code).map_err(|e| AppError::validation("donor_code", texts(locale).donor_code_error(e)))?;
+    store::set_donor_code(&state.db, donor_id, code.as_str(), state.clock.now()).await?;
+    Ok(code.as_str().to_owned())
+}
+
+/// Changes the password after checking the current one, and ends the donor's other sessions.
+pub async fn change_password(
+    state: &AppState,
+    donor_id: i64,
+    current_session: Option<&str>,
+    current: &str,
+    new: &str,
+    confirmation: &str,
+    locale: Locale,
+) -> Result<(), AppError> {
+    let t = texts(locale);
+    check_new_password(new, confirmation, super::auth::passwords::is_common).map_err(|e| {
+        let field = if e == crate::domain::account::PasswordError::Mismatch {
+            "new_password_confirmation"
+        } else {
+            "new_password"
+        };
+        AppError::validation(field, t.password_error(e))
+    })?;
+    let stored = store::donor_password_hash(&state.db, donor_id).await?;
+    if !state.passwords.verify(current, stored.as_deref()).await {
+        return Err(AppError::validation("current_password", t.current_password_wrong));
+    }
+    let hash = state.passwords.hash(new).await?;
+    store::set_donor_password(&state.db, donor_id, &hash).await?;
+    sessions::delete_all_of(&state.db, Principal::Donor { id: donor_id }, current_session).await?;
+    Ok(())
+}
+
+/// Sends a reset link to a donor's address. Answers the same for any address.
+pub async fn request_password_reset(state: &AppState, email: &str, locale: Locale) -> Result<(), AppError> {
+    let t = texts(locale);
+    let email = normalize_email(email).map_err(|e| AppError::validation("email", t.email_error(e)))?;
+    let now = state.clock.now();
+    let key = format!("reset:{}", hash_secret(&email));
+    if let Err(retry_after_secs) = state.resend_throttle.check(&key, now) {
+        return Err(AppError::RateLimited { retry_after_secs });
+    }
+    state.resend_throttle.record_failure(&key, now);
+    let Some(account) = store::find_for_login(&state.db, &email).await? else { return Ok(()) };
+    if account.kind != AccountKind::Donor {
+        return Ok(());
+    }
+    let Some(profile) = store::donor_profile(&state.db, account.id).await? else { return Ok(()) };
+    let (token, token_hash) = new_secret();
+    let base = state.settings.public_url();
+    let mail =
+        templates::reset_password(&profile.email, profile.locale, &format!("{base}/password/reset?token={token}"));
+    let mail_id = message_id(state);
+    in_write_tx!(&state.db, tx => {
+        sqlx::query(
+            "INSERT INTO email_tokens (token_hash, donor_id, purpose, created_at, expires_at) VALUES ($1, $2, 'reset_password', $3, $4)",
+        )
+        .bind(&token_hash).bind(profile.id).bind(now).bind(now + RESET_TOKEN_LIFETIME)
+        .execute(&mut *tx).await?;
+        outbox::enqueue(&mut *tx, &mail, &mail_id, now).await?;
+    });
+    state.mail_wake.notify_one();
+    Ok(())
+}
+
+/// Sets a new password from a reset link. No automatic login; every session ends.
+pub async fn reset_password(
+    state: &AppState,
+    token: &str,
+    new: &str,
+    confirmation: &str,
+    locale: Locale,
+) -> Result<(), AppError> {
+    let t = texts(locale);
+    check_new_password(new, confirmation, super::auth::passwords::is_common).map_err(|e| {
+        let field =
+            if e == crate::domain::account::PasswordError::Mismatch { "password_confirmation" } else { "password" };
+        AppError::validation(field, t.password_error(e))
+    })?;
+    let hash = state.passwords.hash(new).await?;
+    let now = state.clock.now();
+    match store::use_donor_token(&state.db, &hash_secret(token.trim()), TokenPurpose::ResetPassword, now).await? {
+        TokenUse::Used { donor_id } => {
+            store::set_donor_password(&state.db, donor_id, &hash).await?;
+            sessions::delete_all_of(&state.db, Principal::Donor { id: donor_id }, None).await?;
+            Ok(())
+        }
+        TokenUse::Expired => Err(AppError::validation("token", t.link_expired)),
+        TokenUse::AlreadyUsed => Err(AppError::validation("token", t.reset_link_used)),
+        TokenUse::Unknown => Err(AppError::validation("token", t.link_invalid)),
+    }
+}
+
+/// An admin creates a staff account with a first password they hand over in person.
+pub async fn add_staff(
+    state: &AppState,
+    email: &str,
+    role: &str,
+    password: &str,
+    confirmation: &str,
+    locale: Locale,
+) -> Result<(), AppError> {
+    use crate::domain::account::StaffRole;
+    let t = texts(locale);
+    let mut errors = Vec::new();
+    let email = normalize_email(email)
+        .map_err(|e| errors.push(FieldError { field: "email".into(), message: t.email_error(e).into() }))
+        .ok();
+    let role = StaffRole::from_code(role);
+    if role.is_none() {
+        errors.push(FieldError { field: "role".into(), message: t.choose_role.into() });
+    }
+    if let Err(e) = check_new_password(password, confirmation, super::auth::passwords::is_common) {
+        let field =
+            if e == crate::domain::account::PasswordError::Mismatch { "password_confirmation" } else { "password" };
+        errors.push(FieldError { field: field.into(), message: t.password_error(e).into() });
+    }
+    let (Some(email), Some(role), true) = (email, role, errors.is_empty()) else {
+        return Err(AppError::Validation { errors });
+    };
+    if store::donor_email_exists(&state.db, &email).await? {
+        return Err(AppError::validation("email", t.email_taken));
+    }
+    let hash = state.passwords.hash(password).await?;
+    match store::create_staff(&state.db, &email, &hash, role, state.clock.now()).await? {
+        Some(_) => Ok(()),
+        None => Err(AppError::validation("email", t.email_taken)),
+    }
+}

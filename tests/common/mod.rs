@@ -108,6 +108,28 @@ pub async fn run_cli(db: &TestDb, args: &[&str]) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
+/// Runs a CLI subcommand with `input` on its standard input; returns (success, stdout, stderr).
+pub async fn run_cli_with_input(db: &TestDb, args: &[&str], input: &str) -> (bool, String, String) {
+    use tokio::io::AsyncWriteExt;
+    let mut child = Command::new(binary())
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .env("DATABASE_URL", &db.url)
+        .env("LOG_LEVEL", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run donor-booking");
+    child.stdin.take().expect("stdin").write_all(input.as_bytes()).await.expect("write stdin");
+    let output = child.wait_with_output().await.expect("wait");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
 /// The real server, listening on a random port of 127.0.0.1.
 pub struct TestServer {
     pub base: String,

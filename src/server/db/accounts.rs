@@ -141,7 +141,7 @@ pub enum TokenPurpose {
 }
 
 impl TokenPurpose {
-    fn code(self) -> &'static str {
+    pub fn code(self) -> &'static str {
         match self {
             TokenPurpose::ConfirmEmail => "confirm_email",
             TokenPurpose::ResetPassword => "reset_password",
@@ -209,4 +209,64 @@ pub async fn token_owner(db: &Db, hash: &str) -> Result<Option<i64>, sqlx::Error
         "SELECT donor_id FROM email_tokens WHERE token_hash = $1",
     ).bind(hash).fetch_optional(pool).await?);
     Ok(owner.and_then(|o| o.donor_id))
+}
+
+pub async fn set_donor_code(db: &Db, donor_id: i64, code: &str, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+    on_pool!(db, pool => {
+        sqlx::query("UPDATE donors SET donor_code = $1, donor_code_changed_at = $2 WHERE id = $3 AND donor_code <> $1")
+            .bind(code).bind(now).bind(donor_id).execute(pool).await?;
+    });
+    Ok(())
+}
+
+pub async fn donor_password_hash(db: &Db, donor_id: i64) -> Result<Option<String>, sqlx::Error> {
+    Ok(on_pool!(db, pool => sqlx::query_scalar("SELECT password_hash FROM donors WHERE id = $1")
+        .bind(donor_id).fetch_optional(pool).await?))
+}
+
+pub async fn set_donor_password(db: &Db, donor_id: i64, hash: &str) -> Result<(), sqlx::Error> {
+    on_pool!(db, pool => {
+        sqlx::query("UPDATE donors SET password_hash = $1 WHERE id = $2").bind(hash).bind(donor_id).execute(pool).await?;
+    });
+    Ok(())
+}
+
+pub async fn insert_donor_token(
+    db: &Db,
+    hash: &str,
+    donor_id: i64,
+    purpose: TokenPurpose,
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    on_pool!(db, pool => {
+        sqlx::query("INSERT INTO email_tokens (token_hash, donor_id, purpose, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(hash).bind(donor_id).bind(purpose.code()).bind(now).bind(expires_at).execute(pool).await?;
+    });
+    Ok(())
+}
+
+/// A staff account as the admin page lists it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct StaffRow {
+    pub id: i64,
+    pub email: String,
+    pub role: String,
+    pub disabled: bool,
+}
+
+pub async fn list_staff(db: &Db) -> Result<Vec<StaffRow>, sqlx::Error> {
+    Ok(on_pool!(db, pool => sqlx::query_as(
+        "SELECT id, email, role, (disabled_at IS NOT NULL) AS disabled FROM staff ORDER BY disabled_at IS NOT NULL, email",
+    ).fetch_all(pool).await?))
+}
+
+/// Disables a staff account and ends its sessions in one transaction.
+pub async fn disable_staff(db: &Db, staff_id: i64, now: DateTime<Utc>) -> Result<bool, sqlx::Error> {
+    Ok(super::in_write_tx!(db, tx => {
+        let changed = sqlx::query("UPDATE staff SET disabled_at = $1 WHERE id = $2 AND disabled_at IS NULL")
+            .bind(now).bind(staff_id).execute(&mut *tx).await?.rows_affected();
+        sqlx::query("DELETE FROM sessions WHERE staff_id = $1").bind(staff_id).execute(&mut *tx).await?;
+        changed == 1
+    }))
 }

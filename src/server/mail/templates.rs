@@ -108,6 +108,33 @@ pub fn already_registered(to: &str, locale: Locale, login_link: &str) -> Email {
     }
 }
 
+pub fn reset_password(to: &str, locale: Locale, link: &str) -> Email {
+    match locale {
+        Locale::Ru => compose(
+            to,
+            locale,
+            "Восстановление пароля",
+            &[
+                "Здравствуйте!",
+                "Вы запросили восстановление пароля для записи на донацию. Чтобы задать новый пароль, перейдите по ссылке. Ссылка действует 1 час и может быть использована один раз.",
+                "Если вы не запрашивали восстановление, просто проигнорируйте это письмо: пароль не изменится.",
+            ],
+            Some(("Задать новый пароль", link)),
+        ),
+        Locale::En => compose(
+            to,
+            locale,
+            "Password reset",
+            &[
+                "Hello,",
+                "You asked to reset your password for donation booking. To choose a new one, follow the link. It is valid for 1 hour and works once.",
+                "If you did not ask for this, simply ignore this e-mail: your password stays the same.",
+            ],
+            Some(("Choose a new password", link)),
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

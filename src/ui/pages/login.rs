@@ -13,10 +13,14 @@ pub fn LoginPage() -> impl IntoView {
     let t = texts(use_locale());
     let action = ServerAction::<Login>::new();
     let error: FormError = Signal::derive(move || action.value().get().and_then(Result::err));
+    let query = use_query_map();
     view! {
         <Title text=t.login_title />
         <section class="form-page form-page--narrow">
             <h1>{t.login_title}</h1>
+            <Show when=move || query.read().get("reset").is_some()>
+                <p class="success-banner" role="status">{t.reset_done}</p>
+            </Show>
             <ErrorSummary error />
             <ActionForm action attr:class="form" attr:novalidate=true>
                 <TextField name="email" label=t.label_email kind="email" autocomplete="username" error />
@@ -26,6 +30,7 @@ pub fn LoginPage() -> impl IntoView {
                 </button>
             </ActionForm>
             <p class="form-page__alt">{t.no_account}" "<a href="/register">{t.nav_register}</a></p>
+            <p class="form-page__alt"><a href="/password/forgot">{t.forgot_link}</a></p>
             <p class="form-page__alt"><a href="/confirm-email/resend">{t.resend_title}</a></p>
         </section>
     }

@@ -1,0 +1,83 @@
+//! The admin's page: staff accounts listed, added and disabled.
+
+use crate::api::staff::{list_staff, AddStaff, DisableStaff};
+use crate::domain::account::StaffRole;
+use crate::domain::{Coded, Labelled};
+use crate::error::AppError;
+use crate::i18n::texts;
+use crate::ui::forms::{ErrorSummary, FormError, RadioGroup, TextField};
+use crate::ui::locale::use_locale;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+
+#[component]
+pub fn AdminPage() -> impl IntoView {
+    let locale = use_locale();
+    let t = texts(locale);
+    let add = ServerAction::<AddStaff>::new();
+    let disable = ServerAction::<DisableStaff>::new();
+    let staff = Resource::new(move || (add.version().get(), disable.version().get()), |_| list_staff());
+    let error: FormError = Signal::derive(move || add.value().get().and_then(Result::err));
+    let roles: Vec<(&'static str, &'static str)> = StaffRole::ALL.iter().map(|r| (r.code(), r.label(locale))).collect();
+    view! {
+        <Title text=t.staff_list_title />
+        <h1>{t.staff_list_title}</h1>
+        <Transition>
+            {move || Suspend::new(async move {
+                match staff.await {
+                    Ok(list) => view! {
+                        <div class="table-wrap">
+                            <table class="table" data-testid="staff-list">
+                                <thead>
+                                    <tr>
+                                        <th scope="col">{t.label_email}</th>
+                                        <th scope="col">{t.label_role}</th>
+                                        <th scope="col">{t.label_status}</th>
+                                        <th scope="col"><span class="visually-hidden">{t.staff_disable}</span></th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {list.into_iter().map(|m| view! {
+                                        <tr>
+                                            <td>{m.email.clone()}{m.is_me.then(|| format!(" ({})", t.staff_self))}</td>
+                                            <td>{m.role.label(locale)}</td>
+                                            <td>{if m.disabled { t.staff_disabled } else { t.staff_active }}</td>
+                                            <td>
+                                                {(!m.disabled && !m.is_me).then(|| view! {
+                                                    <ActionForm action=disable attr:class="inline-form">
+                                                        <input type="hidden" name="id" value=m.id />
+                                                        <button type="submit" class="button button--small button--secondary" aria-label=format!("{} {}", t.staff_disable, m.email)>
+                                                            {t.staff_disable}
+                                                        </button>
+                                                    </ActionForm>
+                                                })}
+                                            </td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    }.into_any(),
+                    Err(AppError::Unauthorized) => view! { <Redirect path="/login" /> }.into_any(),
+                    Err(AppError::Forbidden) => view! { <Redirect path="/" /> }.into_any(),
+                    Err(_) => view! { <p class="error-banner" role="alert">{t.error_generic}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+        <section class="form-page">
+            <h2>{t.staff_add_title}</h2>
+            <Show when=move || matches!(add.value().get(), Some(Ok(())))>
+                <p class="success-banner" role="status">{t.staff_added}</p>
+            </Show>
+            <ErrorSummary error />
+            <ActionForm action=add attr:class="form" attr:novalidate=true>
+                <TextField name="email" label=t.label_email kind="email" error />
+                <RadioGroup name="role" legend=t.label_role options=roles.clone() error />
+                <TextField name="password" label=t.label_password kind="password" hint=t.password_hint autocomplete="new-password" error />
+                <TextField name="password_confirmation" label=t.label_password_confirmation kind="password" autocomplete="new-password" error />
+                <button type="submit" class="button">{t.staff_add_submit}</button>
+            </ActionForm>
+        </section>
+    }
+}
