@@ -17,8 +17,6 @@ use leptos_router::{path, SsrMode};
 /// The document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let locale = detect_locale();
-    #[cfg(feature = "ssr")]
-    crate::server::http::set_page_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang=locale.code()>

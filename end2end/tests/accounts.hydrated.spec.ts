@@ -1,4 +1,4 @@
-import { test } from '@playwright/test';
+import { test } from './fixtures';
 import { registerConfirmAndLogIn, submitEmptyRegistration, uniqueEmail } from './accounts';
 import { expectAccessible, expectHydrated } from './helpers';
 

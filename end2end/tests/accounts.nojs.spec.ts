@@ -1,4 +1,4 @@
-import { test } from '@playwright/test';
+import { test } from './fixtures';
 import { registerConfirmAndLogIn, submitEmptyRegistration, uniqueEmail } from './accounts';
 
 test('without JavaScript a donor registers, confirms, logs in and sees their data', async ({ page }, info) => {

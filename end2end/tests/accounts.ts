@@ -15,11 +15,11 @@ export async function registerConfirmAndLogIn(page: Page, email: string) {
   await page.getByLabel('Электронная почта').fill(email);
   await page.getByLabel('Пароль', { exact: true }).fill(PASSWORD);
   await page.getByLabel('Повторите пароль').fill(PASSWORD);
-  await page.getByRole('group', { name: 'Группа крови' }).getByText('A(II)').click();
-  await page.getByRole('group', { name: 'Резус-фактор' }).getByText('Rh+').click();
+  await page.getByRole('group', { name: 'Группа крови' }).getByRole('radio', { name: 'A(II)' }).check();
+  await page.getByRole('group', { name: 'Резус-фактор' }).getByRole('radio', { name: 'Rh+' }).check();
   await page.getByLabel('Код донора').fill('ab12cd');
-  await page.getByRole('group', { name: 'Kell (Келл)' }).getByText('K−').click();
-  await page.getByText('Я даю согласие на обработку').click();
+  await page.getByRole('group', { name: 'Kell (Келл)' }).getByRole('radio', { name: 'K−' }).check();
+  await page.getByRole('checkbox', { name: /Я даю согласие на обработку/ }).check();
   await page.getByRole('button', { name: 'Зарегистрироваться' }).click();
   await expect(page).toHaveURL(/\/register\/done$/);
   await expect(page.getByTestId('registered')).toBeVisible();

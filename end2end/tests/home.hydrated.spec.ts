@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { expectHydrated, expectNoHorizontalScroll, shownTypes } from './helpers';
 
 test('the public page hydrates and shows open cells with the groups they need', async ({ page }) => {

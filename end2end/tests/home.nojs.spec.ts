@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { expectNoHorizontalScroll, shownTypes } from './helpers';
 
 test('without JavaScript the page still shows every open cell', async ({ page }) => {

@@ -1,4 +1,4 @@
-import { test } from '@playwright/test';
+import { test } from './fixtures';
 import { expectAccessible, expectHydrated } from './helpers';
 
 for (const path of ['/', '/?type=erythrocytes', '/no-such-page', '/register', '/login', '/password/forgot', '/confirm-email?token=x']) {

@@ -17,11 +17,12 @@ impl From<anyhow::Error> for AppError {
 }
 
 /// Passes a server function's result through, giving errors their HTTP status (and
-/// `Retry-After` when throttled). Only for calls over HTTP: when a page calls the function
-/// while rendering, the page decides its own status (a redirect to login, say).
+/// `Retry-After` when throttled). Only for calls from the WASM client or other programs:
+/// a plain HTML form post is answered with a redirect back to its page (the error travels in
+/// the URL), and a page calling the function while rendering decides its own status.
 pub fn reply<T>(result: Result<T, AppError>) -> Result<T, AppError> {
     let over_http = leptos::prelude::use_context::<http::request::Parts>()
-        .is_some_and(|parts| parts.uri.path().starts_with("/api/"));
+        .is_some_and(|parts| parts.uri.path().starts_with("/api/") && !super::request::is_form_post(&parts));
     if let (Err(err), true) = (&result, over_http) {
         if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
             let status =

@@ -11,29 +11,38 @@ use http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use http::{Method, StatusCode};
 use serde::Deserialize;
 
-/// The policy of every HTML page: inline scripts only with this response's nonce (Leptos puts
-/// it on its hydration scripts), script files only from this origin (Leptos's modulepreload
-/// link carries no nonce), WASM compilation allowed, nothing framed, forms only to us.
-pub fn set_page_security_policy() {
-    use leptos::prelude::use_context;
-    let Some(response) = use_context::<leptos_axum::ResponseOptions>() else {
-        return;
-    };
-    let Some(nonce) = leptos::nonce::use_nonce() else {
-        return;
-    };
-    let policy = format!(
+/// This response's CSP nonce, chosen by [`security_headers`] before the page renders and handed
+/// to Leptos (see [`provide_request_nonce`]) so its hydration scripts carry it.
+#[derive(Clone)]
+pub struct CspNonce(pub String);
+
+/// The policy of every HTML page: inline scripts only with this response's nonce, script
+/// files only from this origin (Leptos's modulepreload link carries no nonce), WASM
+/// compilation allowed, nothing framed, forms only to us.
+fn page_policy(nonce: &str) -> String {
+    format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
          img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; \
          base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
-    );
-    if let Ok(value) = HeaderValue::from_str(&policy) {
-        response.insert_header(header::CONTENT_SECURITY_POLICY, value);
+    )
+}
+
+/// Makes Leptos use the nonce this request's CSP header will name. Called in the page
+/// context, after leptos_axum provided a nonce of its own, which this replaces.
+pub fn provide_request_nonce() {
+    use leptos::prelude::{provide_context, use_context};
+    if let Some(CspNonce(nonce)) =
+        use_context::<http::request::Parts>().and_then(|p| p.extensions.get::<CspNonce>().cloned())
+    {
+        provide_context(leptos::nonce::Nonce::from_value(nonce));
     }
 }
 
-/// Headers for every response; HTML pages already carry their nonce policy.
-pub async fn security_headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
+/// Headers for every response. HTML pages get the nonce policy; everything else a policy that
+/// allows nothing to run.
+pub async fn security_headers(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let nonce = leptos::nonce::Nonce::new().to_string();
+    request.extensions_mut().insert(CspNonce(nonce.clone()));
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     let fixed: [(HeaderName, &str); 5] = [
@@ -46,9 +55,16 @@ pub async fn security_headers(State(state): State<AppState>, request: Request, n
     for (name, value) in fixed {
         headers.insert(name, HeaderValue::from_static(value));
     }
-    headers
-        .entry(header::CONTENT_SECURITY_POLICY)
-        .or_insert(HeaderValue::from_static("default-src 'self'; frame-ancestors 'none'; object-src 'none'"));
+    let is_html =
+        headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/html"));
+    let policy = if is_html {
+        HeaderValue::from_str(&page_policy(&nonce)).ok()
+    } else {
+        Some(HeaderValue::from_static("default-src 'self'; frame-ancestors 'none'; object-src 'none'"))
+    };
+    if let Some(policy) = policy {
+        headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+    }
     if state.settings.is_https() {
         headers
             .insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));

@@ -30,7 +30,10 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let page_context = {
         let state = state.clone();
-        move || provide_context(state.clone())
+        move || {
+            provide_context(state.clone());
+            super::http::provide_request_nonce();
+        }
     };
     Router::new()
         .route("/healthz", get(healthz))

@@ -47,7 +47,7 @@ pub fn Header() -> impl IntoView {
                     <span class="brand__name">{t.centre_short}</span>
                     <span class="brand__tagline">{t.centre_tagline}</span>
                 </a>
-                <nav class="site-nav" aria-label=t.centre_short>
+                <nav class="site-nav" aria-label=t.nav_label>
                     <Transition>{account_links}</Transition>
                     <LanguageSwitch current=locale />
                 </nav>

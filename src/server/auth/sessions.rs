@@ -149,3 +149,59 @@ mod tests {
         assert_eq!(read_cookie(&headers, true), None);
     }
 }
+
+#[cfg(test)]
+mod expiry_tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    async fn fresh_db() -> (Db, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::connect(&format!("sqlite://{}", dir.path().join("s.db").display())).await.unwrap();
+        db.migrate().await.unwrap();
+        on_pool!(&db, pool => {
+            sqlx::query("INSERT INTO donors (id, email, password_hash, blood_group, rh, kell, donor_code, consent_version, consent_at, created_at) \
+                         VALUES (1, 'd@example.org', 'x', 'O', 'pos', 'neg', 'AB12', 'v', $1, $1)")
+                .bind(Utc::now()).execute(pool).await.unwrap();
+        });
+        (db, dir)
+    }
+
+    #[tokio::test]
+    async fn idle_sessions_expire_after_30_minutes() {
+        let (db, _dir) = fresh_db().await;
+        let t0 = Utc.with_ymd_and_hms(2026, 11, 26, 9, 0, 0).unwrap();
+        let donor = Principal::Donor { id: 1 };
+        let secret = create(&db, donor, t0, None).await.unwrap();
+        assert_eq!(lookup(&db, &secret, t0 + Duration::minutes(29)).await.unwrap(), Some(donor));
+        // Used at 09:29, so alive until 09:59; idle past that it is gone for good.
+        assert_eq!(lookup(&db, &secret, t0 + Duration::minutes(58)).await.unwrap(), Some(donor));
+        assert_eq!(lookup(&db, &secret, t0 + Duration::minutes(89)).await.unwrap(), None);
+        assert_eq!(lookup(&db, &secret, t0 + Duration::minutes(60)).await.unwrap(), None, "deleted, not revived");
+    }
+
+    #[tokio::test]
+    async fn active_sessions_end_after_12_hours() {
+        let (db, _dir) = fresh_db().await;
+        let t0 = Utc.with_ymd_and_hms(2026, 11, 26, 9, 0, 0).unwrap();
+        let secret = create(&db, Principal::Donor { id: 1 }, t0, Some("test")).await.unwrap();
+        let mut t = t0;
+        while t < t0 + Duration::hours(12) - Duration::minutes(20) {
+            t += Duration::minutes(20);
+            assert!(lookup(&db, &secret, t).await.unwrap().is_some(), "active at {t}");
+        }
+        assert_eq!(lookup(&db, &secret, t0 + Duration::hours(12)).await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn other_sessions_end_and_the_kept_one_stays() {
+        let (db, _dir) = fresh_db().await;
+        let now = Utc::now();
+        let donor = Principal::Donor { id: 1 };
+        let keep = create(&db, donor, now, None).await.unwrap();
+        let other = create(&db, donor, now, None).await.unwrap();
+        assert_eq!(delete_all_of(&db, donor, Some(&keep)).await.unwrap(), 1);
+        assert!(lookup(&db, &keep, now).await.unwrap().is_some());
+        assert!(lookup(&db, &other, now).await.unwrap().is_none());
+    }
+}
