@@ -6,6 +6,7 @@ use crate::ui::pages::admin::AdminPage;
 use crate::ui::pages::cabinet::CabinetPage;
 use crate::ui::pages::login::{ConfirmEmailPage, LoginPage, ResendPage};
 use crate::ui::pages::password::{ForgotPasswordPage, ResetPasswordPage};
+use crate::ui::pages::planning::PlanningPage;
 use crate::ui::pages::register::{RegisterPage, RegisteredPage};
 use crate::ui::pages::staff::StaffHomePage;
 use crate::ui::pages::{home::HomePage, not_found::NotFound};
@@ -62,6 +63,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/password/forgot") view=ForgotPasswordPage ssr=SsrMode::Async />
                     <Route path=path!("/password/reset") view=ResetPasswordPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/admin") view=AdminPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/planning") view=PlanningPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/:area") view=StaffHomePage ssr=SsrMode::Async />
                 </Routes>
             </main>

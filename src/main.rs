@@ -37,12 +37,21 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             db.migrate().await?;
             staff_cli::add(&db, &email, role).await
         }
-        Command::DemoData { days } => {
+        Command::DemoData { days, no_accounts } => {
             let db = Db::connect(&settings.database_url).await?;
             db.migrate().await?;
             let now = chrono::Utc::now();
             let created = demo::seed(&db, local_date(now, settings.time_zone), days, now).await?;
             println!("demo data: {created} new cells over the next {days} days ({})", db.backend());
+            if no_accounts {
+                return Ok(());
+            }
+            demo::seed_accounts(&db, now).await?;
+            println!("demo accounts (for trying the app only; never run demo-data on a real centre's database):");
+            for (email, password, role) in demo::DEMO_ACCOUNTS {
+                let role = role.map_or("donor", |r| donor_booking::domain::Coded::code(r));
+                println!("  {role:<9} {email}  password: {password}");
+            }
             Ok(())
         }
     }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{run_cli_with_input, Backend, ServerOptions, TestServer};
+use common::{login, run_cli_with_input, Backend, ServerOptions, TestServer};
 use reqwest::{Client, StatusCode};
 
 const ADMIN_PASSWORD: &str = "admin-long-passphrase-9";
@@ -21,16 +21,6 @@ async fn add_admin(server: &TestServer) {
     .await;
     assert!(ok, "staff add failed: {err}");
     assert!(out.contains("admin@centre.example") && out.contains("admin"), "{out}");
-}
-
-/// Logs in and returns the client (cookie kept) and where login sent it.
-async fn login(server: &TestServer, email: &str, password: &str) -> (Client, String) {
-    let client = server.client();
-    let resp =
-        client.post(server.url("/api/login")).form(&[("email", email), ("password", password)]).send().await.unwrap();
-    assert!(resp.status().is_success(), "login {email}: {}", resp.status());
-    let to = resp.headers().get("location").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
-    (client, to)
 }
 
 async fn the_first_admin_comes_from_the_command_line(backend: Backend) {

@@ -3,5 +3,6 @@
 
 pub mod auth;
 pub mod cells;
+pub mod planning;
 pub mod profile;
 pub mod staff;

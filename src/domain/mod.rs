@@ -34,6 +34,7 @@ pub mod cells;
 pub mod donation;
 pub mod donor_code;
 pub mod locale;
+pub mod planning;
 pub mod rules;
 
 pub use blood::{BloodGroup, BloodProfile, Kell, Rh};

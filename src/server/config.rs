@@ -29,6 +29,9 @@ pub enum Command {
         /// How many days ahead, starting today.
         #[arg(long, default_value_t = 14, value_parser = clap::value_parser!(u32).range(1..=60))]
         days: u32,
+        /// Do not create the demo accounts (one per role), only cells.
+        #[arg(long)]
+        no_accounts: bool,
     },
 }
 

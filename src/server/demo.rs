@@ -84,6 +84,38 @@ fn cells_of_day(index: u64, date: NaiveDate) -> Vec<NewCell<'static>> {
     cells
 }
 
+/// Demo accounts, printed by `demo-data` so a newcomer can log in as each role.
+pub const DEMO_ACCOUNTS: [(&str, &str, Option<crate::domain::account::StaffRole>); 4] = [
+    ("admin@demo.donor.local", "demo-admin-passphrase", Some(crate::domain::account::StaffRole::Admin)),
+    ("planner@demo.donor.local", "demo-planner-passphrase", Some(crate::domain::account::StaffRole::Planner)),
+    ("registrar@demo.donor.local", "demo-registrar-passphrase", Some(crate::domain::account::StaffRole::Registrar)),
+    ("donor@demo.donor.local", "demo-donor-passphrase", None),
+];
+
+/// Creates the demo accounts that do not exist yet (the donor: A(II) Rh+ K−, e-mail confirmed).
+pub async fn seed_accounts(db: &Db, now: DateTime<Utc>) -> anyhow::Result<()> {
+    use super::db::{accounts, on_pool};
+    let passwords = super::auth::passwords::Passwords::new(1)?;
+    for (email, password, role) in DEMO_ACCOUNTS {
+        let hash = passwords.hash(password).await?;
+        match role {
+            Some(role) => {
+                accounts::create_staff(db, email, &hash, role, now).await?;
+            }
+            None => on_pool!(db, pool => {
+                sqlx::query(
+                    "INSERT INTO donors (email, password_hash, blood_group, rh, kell, donor_code, locale, consent_version, \
+                     consent_at, email_confirmed_at, created_at) VALUES ($1, $2, 'A', 'pos', 'neg', 'DEMO0001', 'ru', $3, $4, $4, $4) \
+                     ON CONFLICT (email) DO NOTHING",
+                )
+                .bind(email).bind(&hash).bind(super::accounts::CONSENT_VERSION).bind(now)
+                .execute(pool).await?;
+            }),
+        }
+    }
+    Ok(())
+}
+
 /// Creates the demo cells from `today` for `days` days (Sundays off). Returns how many were new.
 pub async fn seed(db: &Db, today: NaiveDate, days: u32, now: DateTime<Utc>) -> anyhow::Result<usize> {
     let mut created = 0;

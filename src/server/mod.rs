@@ -10,6 +10,7 @@ pub mod errors;
 pub mod form_echo;
 pub mod http;
 pub mod mail;
+pub mod planning;
 pub mod request;
 pub mod serve;
 pub mod staff_cli;

@@ -4,19 +4,20 @@
 use crate::error::AppError;
 use crate::i18n::texts;
 use crate::ui::locale::use_locale;
+use leptos::oco::Oco;
 use leptos::prelude::*;
 
 /// The last error of a server action, as a signal the fields read their message from.
 pub type FormError = Signal<Option<AppError>>;
 
-fn message(error: FormError, field: &'static str) -> impl Fn() -> Option<String> + Copy + Send + Sync + 'static {
-    move || error.get().and_then(|e| e.field_message(field).map(str::to_owned))
+fn message(error: FormError, field: Oco<'static, str>) -> Signal<Option<String>> {
+    Signal::derive(move || error.get().and_then(|e| e.field_message(&field).map(str::to_owned)))
 }
 
 #[component]
 pub fn TextField(
-    name: &'static str,
-    label: &'static str,
+    #[prop(into)] name: Oco<'static, str>,
+    #[prop(into)] label: Oco<'static, str>,
     #[prop(default = "text")] kind: &'static str,
     #[prop(optional)] value: String,
     #[prop(optional)] hint: Option<&'static str>,
@@ -27,7 +28,7 @@ pub fn TextField(
     let id = format!("field-{name}");
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
-    let msg = message(error, name);
+    let msg = message(error, name.clone());
     let described_by = {
         let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
         move || {
@@ -35,14 +36,14 @@ pub fn TextField(
             if hint.is_some() {
                 ids.push(hint_id.clone());
             }
-            if msg().is_some() {
+            if msg.get().is_some() {
                 ids.push(error_id.clone());
             }
             (!ids.is_empty()).then(|| ids.join(" "))
         }
     };
     view! {
-        <div class=format!("field {extra_class}") class:field--invalid=move || msg().is_some()>
+        <div class=format!("field {extra_class}") class:field--invalid=move || msg.get().is_some()>
             <label for=id.clone()>{label}</label>
             <input
                 id=id
@@ -50,7 +51,7 @@ pub fn TextField(
                 type=kind
                 value=value
                 autocomplete=autocomplete
-                aria-invalid=move || msg().is_some().then_some("true")
+                aria-invalid=move || msg.get().is_some().then_some("true")
                 aria-describedby=described_by
             />
             {hint.map(|h| view! { <p class="field__hint" id=hint_id>{h}</p> })}
@@ -64,17 +65,18 @@ pub fn TextField(
 pub fn RadioGroup(
     name: &'static str,
     legend: &'static str,
-    options: Vec<(&'static str, &'static str)>,
+    /// (value, label) pairs.
+    options: Vec<(String, String)>,
     #[prop(optional)] selected: String,
     #[prop(optional)] hint: Option<&'static str>,
     error: FormError,
 ) -> impl IntoView {
     let error_id = format!("field-{name}-error");
     let hint_id = format!("field-{name}-hint");
-    let msg = message(error, name);
+    let msg = message(error, name.into());
     let described_by = {
         let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
-        move || match (hint.is_some(), msg().is_some()) {
+        move || match (hint.is_some(), msg.get().is_some()) {
             (true, true) => Some(format!("{hint_id} {error_id}")),
             (true, false) => Some(hint_id.clone()),
             (false, true) => Some(error_id.clone()),
@@ -82,7 +84,7 @@ pub fn RadioGroup(
         }
     };
     view! {
-        <fieldset class="field choice" class:field--invalid=move || msg().is_some() aria-describedby=described_by>
+        <fieldset class="field choice" class:field--invalid=move || msg.get().is_some() aria-describedby=described_by>
             <legend>{legend}</legend>
             <div class="choice__options">
                 {options
@@ -91,9 +93,10 @@ pub fn RadioGroup(
                         let id = format!("field-{name}-{code}");
                         let label_for = id.clone();
                         let checked = selected == code;
+                        let value = code.clone();
                         view! {
                             <label class="choice__option" for=label_for>
-                                <input type="radio" id=id name=name value=code checked=checked />
+                                <input type="radio" id=id name=name value=value checked=checked />
                                 <span>{label}</span>
                             </label>
                         }

@@ -160,7 +160,7 @@ impl TestServer {
     pub async fn start_with(backend: Backend, options: ServerOptions) -> TestServer {
         let db = TestDb::create(backend).await;
         if options.demo_data {
-            run_cli(&db, &["demo-data", "--days", "7"]).await;
+            run_cli(&db, &["demo-data", "--days", "7", "--no-accounts"]).await;
         }
         let port = free_port();
         let base = format!("http://127.0.0.1:{port}");
@@ -248,4 +248,28 @@ macro_rules! on_both_backends {
             )+
         }
     };
+}
+
+/// Logs in through the server function; returns the client (cookie kept) and where login
+/// sent it.
+pub async fn login(server: &TestServer, email: &str, password: &str) -> (reqwest::Client, String) {
+    let client = server.client();
+    let resp = client
+        .post(server.url("/api/login"))
+        .form(&[("email", email), ("password", password)])
+        .send()
+        .await
+        .expect("POST /api/login");
+    assert!(resp.status().is_success(), "login {email}: {}", resp.status());
+    let to = resp.headers().get("location").map(|v| v.to_str().unwrap_or_default().to_owned()).unwrap_or_default();
+    (client, to)
+}
+
+/// Creates a staff account with the CLI and logs it in.
+pub async fn staff_session(server: &TestServer, email: &str, role: &str, password: &str) -> reqwest::Client {
+    let (ok, _, err) =
+        run_cli_with_input(&server.db, &["staff", "add", "--email", email, "--role", role], &format!("{password}\n"))
+            .await;
+    assert!(ok, "staff add {email}: {err}");
+    login(server, email, password).await.0
 }

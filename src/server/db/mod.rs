@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod cells;
+pub mod planning;
 
 use anyhow::{bail, Context};
 use sqlx::postgres::{PgPool, PgPoolOptions};

@@ -19,7 +19,8 @@ pub fn AdminPage() -> impl IntoView {
     let disable = ServerAction::<DisableStaff>::new();
     let staff = Resource::new(move || (add.version().get(), disable.version().get()), |_| list_staff());
     let error: FormError = Signal::derive(move || add.value().get().and_then(Result::err));
-    let roles: Vec<(&'static str, &'static str)> = StaffRole::ALL.iter().map(|r| (r.code(), r.label(locale))).collect();
+    let roles: Vec<(String, String)> =
+        StaffRole::ALL.iter().map(|r| (r.code().to_owned(), r.label(locale).to_owned())).collect();
     view! {
         <Title text=t.staff_list_title />
         <h1>{t.staff_list_title}</h1>

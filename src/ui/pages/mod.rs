@@ -4,5 +4,6 @@ pub mod home;
 pub mod login;
 pub mod not_found;
 pub mod password;
+pub mod planning;
 pub mod register;
 pub mod staff;

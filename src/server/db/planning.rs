@@ -1,0 +1,166 @@
+//! The planner's view of cells: every group's booked vs needed, every time's places, and the
+//! changes a planner makes — never below what is already booked.
+
+use super::{decode, in_write_tx, on_pool, Db};
+use crate::api::planning::PlannedCell;
+use crate::domain::{BloodGroup, Coded, Rh};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct PlaceRow {
+    pub id: i64,
+    pub name: String,
+    pub address: String,
+}
+
+pub async fn places(db: &Db) -> Result<Vec<PlaceRow>, sqlx::Error> {
+    Ok(
+        on_pool!(db, pool => sqlx::query_as("SELECT id, name, address FROM places ORDER BY name").fetch_all(pool).await?),
+    )
+}
+
+pub async fn place(db: &Db, id: i64) -> Result<Option<PlaceRow>, sqlx::Error> {
+    Ok(
+        on_pool!(db, pool => sqlx::query_as("SELECT id, name, address FROM places WHERE id = $1").bind(id).fetch_optional(pool).await?),
+    )
+}
+
+#[derive(sqlx::FromRow)]
+struct CellRow {
+    id: i64,
+    date: NaiveDate,
+    donation_type: String,
+    place_name: String,
+    closed: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct QuotaRow {
+    cell_id: i64,
+    blood_group: String,
+    rh: String,
+    kell_negative_only: bool,
+    needed: i64,
+    booked: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct SlotRow {
+    cell_id: i64,
+    start: NaiveTime,
+    capacity: i64,
+    booked: i64,
+}
+
+/// Cells from `from` on, closed ones included, in date order.
+pub async fn planned_cells(db: &Db, from: NaiveDate) -> Result<Vec<PlannedCell>, sqlx::Error> {
+    let (cells, quotas, slots) = on_pool!(db, pool => {
+        let cells: Vec<CellRow> = sqlx::query_as(
+            "SELECT c.id, c.date, c.donation_type, p.name AS place_name, (c.closed_at IS NOT NULL) AS closed \
+             FROM cells c JOIN places p ON p.id = c.place_id WHERE c.date >= $1 ORDER BY c.date, c.donation_type, p.name",
+        ).bind(from).fetch_all(pool).await?;
+        let quotas: Vec<QuotaRow> = sqlx::query_as(
+            "SELECT q.cell_id, q.blood_group, q.rh, q.kell_negative_only, q.needed, q.booked FROM group_quotas q \
+             JOIN cells c ON c.id = q.cell_id WHERE c.date >= $1",
+        ).bind(from).fetch_all(pool).await?;
+        let slots: Vec<SlotRow> = sqlx::query_as(
+            "SELECT s.cell_id, s.start, s.capacity, s.booked FROM time_slots s JOIN cells c ON c.id = s.cell_id \
+             WHERE c.date >= $1 ORDER BY s.start",
+        ).bind(from).fetch_all(pool).await?;
+        (cells, quotas, slots)
+    });
+    let count = |v: i64| u32::try_from(v).unwrap_or(0);
+    cells
+        .into_iter()
+        .map(|c| {
+            let mut needs = quotas
+                .iter()
+                .filter(|q| q.cell_id == c.id)
+                .map(|q| {
+                    Ok(crate::domain::GroupNeed {
+                        group: decode(&q.blood_group)?,
+                        rh: decode(&q.rh)?,
+                        kell_negative_only: q.kell_negative_only,
+                        needed: count(q.needed),
+                        booked: count(q.booked),
+                    })
+                })
+                .collect::<Result<Vec<_>, sqlx::Error>>()?;
+            needs.sort_by_key(|n| (n.group as u8, n.rh as u8));
+            let slots = slots
+                .iter()
+                .filter(|s| s.cell_id == c.id)
+                .map(|s| crate::domain::TimeSlot {
+                    start: s.start,
+                    capacity: count(s.capacity),
+                    booked: count(s.booked),
+                })
+                .collect();
+            Ok(PlannedCell {
+                id: c.id,
+                date: c.date,
+                donation_type: decode(&c.donation_type)?,
+                place_name: c.place_name,
+                closed: c.closed,
+                needs,
+                slots,
+            })
+        })
+        .collect()
+}
+
+/// Sets one group's need (adding the group when new). `Err(booked)` when the new number
+/// would be below the places already booked; nothing changes then.
+pub async fn set_need(
+    db: &Db,
+    cell_id: i64,
+    group: BloodGroup,
+    rh: Rh,
+    kell_negative_only: bool,
+    needed: u32,
+) -> Result<Result<(), u32>, sqlx::Error> {
+    Ok(in_write_tx!(db, tx => {
+        let booked: Option<i64> = sqlx::query_scalar(
+            "SELECT booked FROM group_quotas WHERE cell_id = $1 AND blood_group = $2 AND rh = $3",
+        ).bind(cell_id).bind(group.code()).bind(rh.code()).fetch_optional(&mut *tx).await?;
+        match booked {
+            Some(b) if b > i64::from(needed) => Err(u32::try_from(b).unwrap_or(u32::MAX)),
+            Some(_) => {
+                sqlx::query(
+                    "UPDATE group_quotas SET needed = $1, kell_negative_only = $2 WHERE cell_id = $3 AND blood_group = $4 AND rh = $5",
+                ).bind(i64::from(needed)).bind(kell_negative_only).bind(cell_id).bind(group.code()).bind(rh.code())
+                .execute(&mut *tx).await?;
+                Ok(())
+            }
+            None => {
+                sqlx::query(
+                    "INSERT INTO group_quotas (cell_id, blood_group, rh, kell_negative_only, needed) VALUES ($1, $2, $3, $4, $5)",
+                ).bind(cell_id).bind(group.code()).bind(rh.code()).bind(kell_negative_only).bind(i64::from(needed))
+                .execute(&mut *tx).await?;
+                Ok(())
+            }
+        }
+    }))
+}
+
+/// Sets the places of every time of a cell. `Err(booked)` (the most booked time) when that
+/// would be below what a time already holds.
+pub async fn set_places_per_time(db: &Db, cell_id: i64, places: u32) -> Result<Result<(), u32>, sqlx::Error> {
+    Ok(in_write_tx!(db, tx => {
+        let most: Option<i64> = sqlx::query_scalar("SELECT MAX(booked) FROM time_slots WHERE cell_id = $1")
+            .bind(cell_id).fetch_one(&mut *tx).await?;
+        let most = most.unwrap_or(0);
+        if most > i64::from(places) {
+            Err(u32::try_from(most).unwrap_or(u32::MAX))
+        } else {
+            sqlx::query("UPDATE time_slots SET capacity = $1 WHERE cell_id = $2")
+                .bind(i64::from(places)).bind(cell_id).execute(&mut *tx).await?;
+            Ok(())
+        }
+    }))
+}
+
+pub async fn close_cell(db: &Db, cell_id: i64, now: DateTime<Utc>) -> Result<bool, sqlx::Error> {
+    Ok(on_pool!(db, pool => sqlx::query("UPDATE cells SET closed_at = $1 WHERE id = $2 AND closed_at IS NULL")
+        .bind(now).bind(cell_id).execute(pool).await?.rows_affected() == 1))
+}

@@ -1,0 +1,206 @@
+//! Planning use cases: a planner turns hospital needs into cells.
+
+use super::db::cells::{create_cell, NewCell};
+use super::db::planning as store;
+use super::state::AppState;
+use crate::api::planning::{Place, PlanningBoard};
+use crate::domain::calendar::local_date;
+use crate::domain::planning::{
+    check_date, check_needs, check_not_below_booked, check_places_per_time, time_grid, NeedEntry, PlanError,
+};
+use crate::domain::{BloodGroup, Coded, DonationType, Locale, Rh};
+use crate::error::{AppError, FieldError};
+use crate::i18n::texts;
+use chrono::{NaiveDate, NaiveTime};
+
+/// The eight groups in the order of the form's `need_*` fields.
+pub const GROUP_ORDER: [(BloodGroup, Rh); 8] = [
+    (BloodGroup::O, Rh::Positive),
+    (BloodGroup::O, Rh::Negative),
+    (BloodGroup::A, Rh::Positive),
+    (BloodGroup::A, Rh::Negative),
+    (BloodGroup::B, Rh::Positive),
+    (BloodGroup::B, Rh::Negative),
+    (BloodGroup::AB, Rh::Positive),
+    (BloodGroup::AB, Rh::Negative),
+];
+
+/// The form field of a group's need, e.g. `need_ab_neg`.
+pub fn need_field(group: BloodGroup, rh: Rh) -> String {
+    format!("need_{}_{}", group.code().to_lowercase(), rh.code())
+}
+
+pub struct NewCellForm {
+    pub date: String,
+    pub donation_type: String,
+    pub place_id: String,
+    pub first_time: String,
+    pub last_time: String,
+    pub step_minutes: String,
+    pub places_per_time: String,
+    pub needs: [String; 8],
+    pub kell_negative_only: bool,
+}
+
+fn plan_message(locale: Locale, error: PlanError) -> String {
+    let t = texts(locale);
+    match error {
+        PlanError::DateInPast => t.plan_date_past.into(),
+        PlanError::LastBeforeFirst => t.plan_last_before_first.into(),
+        PlanError::StepOutOfRange => t.plan_step_range.into(),
+        PlanError::PlacesOutOfRange => t.plan_places_range.into(),
+        PlanError::TooManyTimes => t.plan_too_many_times.into(),
+        PlanError::NoNeeds => t.plan_no_needs.into(),
+        PlanError::NeededOutOfRange => t.plan_needed_range.into(),
+        PlanError::DuplicateGroup => t.plan_duplicate_group.into(),
+        PlanError::BelowBooked { booked } => (t.plan_below_booked)(booked),
+    }
+}
+
+fn parse_time(value: &str) -> Option<NaiveTime> {
+    NaiveTime::parse_from_str(value.trim(), "%H:%M").ok()
+}
+
+fn parse_count(value: &str) -> Option<u32> {
+    let value = value.trim();
+    if value.is_empty() {
+        Some(0)
+    } else {
+        value.parse().ok()
+    }
+}
+
+pub async fn overview(state: &AppState) -> Result<PlanningBoard, AppError> {
+    let today = local_date(state.clock.now(), state.settings.time_zone);
+    let places = store::places(&state.db)
+        .await?
+        .into_iter()
+        .map(|p| Place { id: p.id, name: p.name, address: p.address })
+        .collect();
+    Ok(PlanningBoard { places, cells: store::planned_cells(&state.db, today).await? })
+}
+
+pub async fn create(state: &AppState, form: &NewCellForm, locale: Locale) -> Result<i64, AppError> {
+    let t = texts(locale);
+    let today = local_date(state.clock.now(), state.settings.time_zone);
+    let mut errors = Vec::new();
+    let mut fail = |field: &str, message: String| errors.push(FieldError { field: field.into(), message });
+
+    let date = NaiveDate::parse_from_str(form.date.trim(), "%Y-%m-%d").ok();
+    match date {
+        None => fail("date", t.plan_date_invalid.into()),
+        Some(d) => {
+            if let Err(e) = check_date(d, today) {
+                fail("date", plan_message(locale, e));
+            }
+        }
+    }
+    let kind = DonationType::from_code(&form.donation_type);
+    if kind.is_none() {
+        fail("donation_type", t.plan_choose_type.into());
+    }
+    let place = match form.place_id.trim().parse::<i64>() {
+        Ok(id) => store::place(&state.db, id).await?,
+        Err(_) => None,
+    };
+    if place.is_none() {
+        fail("place_id", t.plan_choose_place.into());
+    }
+    let (first, last) = (parse_time(&form.first_time), parse_time(&form.last_time));
+    if first.is_none() {
+        fail("first_time", t.plan_time_invalid.into());
+    }
+    if last.is_none() {
+        fail("last_time", t.plan_time_invalid.into());
+    }
+    let step = form.step_minutes.trim().parse::<u32>().ok();
+    let grid = match (first, last, step) {
+        (Some(f), Some(l), Some(s)) => match time_grid(f, l, s) {
+            Ok(grid) => Some(grid),
+            Err(e @ PlanError::StepOutOfRange) => {
+                fail("step_minutes", plan_message(locale, e));
+                None
+            }
+            Err(e) => {
+                fail("last_time", plan_message(locale, e));
+                None
+            }
+        },
+        (_, _, None) => {
+            fail("step_minutes", plan_message(locale, PlanError::StepOutOfRange));
+            None
+        }
+        _ => None,
+    };
+    let places = form.places_per_time.trim().parse::<u32>().ok().filter(|p| check_places_per_time(*p).is_ok());
+    if places.is_none() {
+        fail("places_per_time", plan_message(locale, PlanError::PlacesOutOfRange));
+    }
+    let mut needs = Vec::new();
+    for ((group, rh), value) in GROUP_ORDER.iter().zip(&form.needs) {
+        match parse_count(value) {
+            Some(needed) => {
+                needs.push(NeedEntry { group: *group, rh: *rh, needed, kell_negative_only: form.kell_negative_only })
+            }
+            None => fail(&need_field(*group, *rh), plan_message(locale, PlanError::NeededOutOfRange)),
+        }
+    }
+    if let Err(e) = check_needs(&needs) {
+        fail("needs", plan_message(locale, e));
+    }
+    let (Some(date), Some(kind), Some(place), Some(grid), Some(places), true) =
+        (date, kind, place, grid, places, errors.is_empty())
+    else {
+        return Err(AppError::Validation { errors });
+    };
+    let cell = NewCell {
+        place_name: &place.name,
+        place_address: &place.address,
+        date,
+        donation_type: kind,
+        slots: grid.into_iter().map(|time| (time, places)).collect(),
+        needs: needs.iter().filter(|n| n.needed > 0).map(|n| (n.group, n.rh, n.kell_negative_only, n.needed)).collect(),
+    };
+    match create_cell(&state.db, &cell, state.clock.now()).await? {
+        Some(id) => Ok(id),
+        None => Err(AppError::Conflict { message: t.plan_cell_exists.into() }),
+    }
+}
+
+pub async fn set_need(
+    state: &AppState,
+    cell_id: i64,
+    group: &str,
+    needed: &str,
+    kell_negative_only: bool,
+    locale: Locale,
+) -> Result<(), AppError> {
+    let Some((group, rh)) = GROUP_ORDER.iter().copied().find(|(g, r)| need_field(*g, *r) == format!("need_{group}"))
+    else {
+        return Err(AppError::validation("group", texts(locale).choose_blood_group));
+    };
+    let needed = parse_count(needed)
+        .filter(|n| *n <= crate::domain::planning::MAX_NEEDED)
+        .ok_or_else(|| AppError::validation("needed", plan_message(locale, PlanError::NeededOutOfRange)))?;
+    match store::set_need(&state.db, cell_id, group, rh, kell_negative_only, needed).await? {
+        Ok(()) => Ok(()),
+        Err(booked) => Err(AppError::validation(
+            "needed",
+            plan_message(locale, check_not_below_booked(needed, booked).unwrap_err()),
+        )),
+    }
+}
+
+pub async fn set_places(state: &AppState, cell_id: i64, places: &str, locale: Locale) -> Result<(), AppError> {
+    let places =
+        places.trim().parse::<u32>().ok().filter(|p| check_places_per_time(*p).is_ok()).ok_or_else(|| {
+            AppError::validation("places_per_time", plan_message(locale, PlanError::PlacesOutOfRange))
+        })?;
+    match store::set_places_per_time(&state.db, cell_id, places).await? {
+        Ok(()) => Ok(()),
+        Err(booked) => Err(AppError::validation(
+            "places_per_time",
+            plan_message(locale, check_not_below_booked(places, booked).unwrap_err()),
+        )),
+    }
+}
