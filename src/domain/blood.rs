@@ -29,6 +29,18 @@ labelled_enum! {
     }
 }
 
+/// The eight ABO+Rh combinations in the order forms and tables show them.
+pub const GROUPS_WITH_RH: [(BloodGroup, Rh); 8] = [
+    (BloodGroup::O, Rh::Positive),
+    (BloodGroup::O, Rh::Negative),
+    (BloodGroup::A, Rh::Positive),
+    (BloodGroup::A, Rh::Negative),
+    (BloodGroup::B, Rh::Positive),
+    (BloodGroup::B, Rh::Negative),
+    (BloodGroup::AB, Rh::Positive),
+    (BloodGroup::AB, Rh::Negative),
+];
+
 /// What the centre knows of a donor's blood: fixed at registration.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BloodProfile {

@@ -145,35 +145,62 @@ pub async fn confirm_email(state: &AppState, token: &str) -> Result<Confirmation
 
 /// Sends a new confirmation link to an unconfirmed donor. Answers the same for any address.
 pub async fn resend_confirmation(state: &AppState, email: &str, locale: Locale) -> Result<(), AppError> {
-    let Ok(email) = normalize_email(email) else {
-        return Err(AppError::validation(
-            "email",
-            texts(locale).email_error(crate::domain::account::EmailError::Invalid),
-        ));
-    };
+    match donor_asking_by_mail(state, email, "resend", locale).await? {
+        Some(donor) if !donor.email_confirmed => {
+            send_link(
+                state,
+                &donor,
+                TokenPurpose::ConfirmEmail,
+                CONFIRM_TOKEN_LIFETIME,
+                "/confirm-email",
+                templates::confirm_email,
+            )
+            .await
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The donor an e-mail request is about, after the per-address throttle; `None` for addresses
+/// without a donor account (the caller answers the same either way).
+async fn donor_asking_by_mail(
+    state: &AppState,
+    email: &str,
+    what: &str,
+    locale: Locale,
+) -> Result<Option<store::DonorProfile>, AppError> {
+    let email = normalize_email(email).map_err(|e| AppError::validation("email", texts(locale).email_error(e)))?;
     let now = state.clock.now();
-    let key = format!("resend:{email}");
+    let key = format!("{what}:{}", hash_secret(&email));
     if let Err(retry_after_secs) = state.resend_throttle.check(&key, now) {
         return Err(AppError::RateLimited { retry_after_secs });
     }
     state.resend_throttle.record_failure(&key, now);
-    let Some(account) = store::find_for_login(&state.db, &email).await? else { return Ok(()) };
-    if account.kind != AccountKind::Donor {
-        return Ok(());
+    match store::find_for_login(&state.db, &email).await? {
+        Some(account) if account.kind == AccountKind::Donor => Ok(store::donor_profile(&state.db, account.id).await?),
+        _ => Ok(None),
     }
-    let Some(profile) = store::donor_profile(&state.db, account.id).await? else { return Ok(()) };
-    if profile.email_confirmed {
-        return Ok(());
-    }
+}
+
+/// Issues a single-use token and e-mails its link (`{PUBLIC_URL}{path}?token=…`), both in one
+/// transaction.
+async fn send_link(
+    state: &AppState,
+    donor: &store::DonorProfile,
+    purpose: TokenPurpose,
+    lifetime: Duration,
+    path: &str,
+    compose: fn(&str, Locale, &str) -> Email,
+) -> Result<(), AppError> {
+    let now = state.clock.now();
     let (token, token_hash) = new_secret();
-    let base = state.settings.public_url();
-    let mail = templates::confirm_email(&profile.email, profile.locale, &format!("{base}/confirm-email?token={token}"));
+    let mail = compose(&donor.email, donor.locale, &format!("{}{path}?token={token}", state.settings.public_url()));
     let mail_id = message_id(state);
     in_write_tx!(&state.db, tx => {
         sqlx::query(
-            "INSERT INTO email_tokens (token_hash, donor_id, purpose, created_at, expires_at) VALUES ($1, $2, 'confirm_email', $3, $4)",
+            "INSERT INTO email_tokens (token_hash, donor_id, purpose, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
         )
-        .bind(&token_hash).bind(profile.id).bind(now).bind(now + CONFIRM_TOKEN_LIFETIME)
+        .bind(&token_hash).bind(donor.id).bind(purpose.code()).bind(now).bind(now + lifetime)
         .execute(&mut *tx).await?;
         outbox::enqueue(&mut *tx, &mail, &mail_id, now).await?;
     });
@@ -268,34 +295,20 @@ pub async fn change_password(
 
 /// Sends a reset link to a donor's address. Answers the same for any address.
 pub async fn request_password_reset(state: &AppState, email: &str, locale: Locale) -> Result<(), AppError> {
-    let t = texts(locale);
-    let email = normalize_email(email).map_err(|e| AppError::validation("email", t.email_error(e)))?;
-    let now = state.clock.now();
-    let key = format!("reset:{}", hash_secret(&email));
-    if let Err(retry_after_secs) = state.resend_throttle.check(&key, now) {
-        return Err(AppError::RateLimited { retry_after_secs });
+    match donor_asking_by_mail(state, email, "reset", locale).await? {
+        Some(donor) => {
+            send_link(
+                state,
+                &donor,
+                TokenPurpose::ResetPassword,
+                RESET_TOKEN_LIFETIME,
+                "/password/reset",
+                templates::reset_password,
+            )
+            .await
+        }
+        None => Ok(()),
     }
-    state.resend_throttle.record_failure(&key, now);
-    let Some(account) = store::find_for_login(&state.db, &email).await? else { return Ok(()) };
-    if account.kind != AccountKind::Donor {
-        return Ok(());
-    }
-    let Some(profile) = store::donor_profile(&state.db, account.id).await? else { return Ok(()) };
-    let (token, token_hash) = new_secret();
-    let base = state.settings.public_url();
-    let mail =
-        templates::reset_password(&profile.email, profile.locale, &format!("{base}/password/reset?token={token}"));
-    let mail_id = message_id(state);
-    in_write_tx!(&state.db, tx => {
-        sqlx::query(
-            "INSERT INTO email_tokens (token_hash, donor_id, purpose, created_at, expires_at) VALUES ($1, $2, 'reset_password', $3, $4)",
-        )
-        .bind(&token_hash).bind(profile.id).bind(now).bind(now + RESET_TOKEN_LIFETIME)
-        .execute(&mut *tx).await?;
-        outbox::enqueue(&mut *tx, &mail, &mail_id, now).await?;
-    });
-    state.mail_wake.notify_one();
-    Ok(())
 }
 
 /// Sets a new password from a reset link. No automatic login; every session ends.

@@ -14,16 +14,7 @@ const PLACES: [(&str, &str); 2] = [
 /// Whole blood and plasma most days; platelets and erythrocytes (K− only) on some.
 fn cells_of_day(index: u64, date: NaiveDate) -> Vec<NewCell<'static>> {
     let mut cells = Vec::new();
-    let groups = [
-        (BloodGroup::O, Rh::Positive),
-        (BloodGroup::O, Rh::Negative),
-        (BloodGroup::A, Rh::Positive),
-        (BloodGroup::A, Rh::Negative),
-        (BloodGroup::B, Rh::Positive),
-        (BloodGroup::B, Rh::Negative),
-        (BloodGroup::AB, Rh::Positive),
-        (BloodGroup::AB, Rh::Negative),
-    ];
+    let groups = crate::domain::blood::GROUPS_WITH_RH;
     // A varying subset of groups each day: hospitals do not need every group every day.
     let pick = |seed: u64, k_only: bool| -> Vec<(BloodGroup, Rh, bool, u32)> {
         groups

@@ -4,6 +4,7 @@ use super::db::cells::{create_cell, NewCell};
 use super::db::planning as store;
 use super::state::AppState;
 use crate::api::planning::{Place, PlanningBoard};
+use crate::domain::blood::GROUPS_WITH_RH;
 use crate::domain::calendar::local_date;
 use crate::domain::planning::{
     check_date, check_needs, check_not_below_booked, check_places_per_time, time_grid, NeedEntry, PlanError,
@@ -12,18 +13,6 @@ use crate::domain::{BloodGroup, Coded, DonationType, Locale, Rh};
 use crate::error::{AppError, FieldError};
 use crate::i18n::texts;
 use chrono::{NaiveDate, NaiveTime};
-
-/// The eight groups in the order of the form's `need_*` fields.
-pub const GROUP_ORDER: [(BloodGroup, Rh); 8] = [
-    (BloodGroup::O, Rh::Positive),
-    (BloodGroup::O, Rh::Negative),
-    (BloodGroup::A, Rh::Positive),
-    (BloodGroup::A, Rh::Negative),
-    (BloodGroup::B, Rh::Positive),
-    (BloodGroup::B, Rh::Negative),
-    (BloodGroup::AB, Rh::Positive),
-    (BloodGroup::AB, Rh::Negative),
-];
 
 /// The form field of a group's need, e.g. `need_ab_neg`.
 pub fn need_field(group: BloodGroup, rh: Rh) -> String {
@@ -137,7 +126,7 @@ pub async fn create(state: &AppState, form: &NewCellForm, locale: Locale) -> Res
         fail("places_per_time", plan_message(locale, PlanError::PlacesOutOfRange));
     }
     let mut needs = Vec::new();
-    for ((group, rh), value) in GROUP_ORDER.iter().zip(&form.needs) {
+    for ((group, rh), value) in GROUPS_WITH_RH.iter().zip(&form.needs) {
         match parse_count(value) {
             Some(needed) => {
                 needs.push(NeedEntry { group: *group, rh: *rh, needed, kell_negative_only: form.kell_negative_only })
@@ -175,7 +164,7 @@ pub async fn set_need(
     kell_negative_only: bool,
     locale: Locale,
 ) -> Result<(), AppError> {
-    let Some((group, rh)) = GROUP_ORDER.iter().copied().find(|(g, r)| need_field(*g, *r) == format!("need_{group}"))
+    let Some((group, rh)) = GROUPS_WITH_RH.iter().copied().find(|(g, r)| need_field(*g, *r) == format!("need_{group}"))
     else {
         return Err(AppError::validation("group", texts(locale).choose_blood_group));
     };

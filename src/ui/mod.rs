@@ -1,5 +1,6 @@
 //! Pages and components. No SQL and no business rules here: the domain decides, the UI shows.
 
+pub mod access;
 pub mod cells;
 pub mod forms;
 pub mod layout;

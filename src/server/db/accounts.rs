@@ -231,21 +231,6 @@ pub async fn set_donor_password(db: &Db, donor_id: i64, hash: &str) -> Result<()
     Ok(())
 }
 
-pub async fn insert_donor_token(
-    db: &Db,
-    hash: &str,
-    donor_id: i64,
-    purpose: TokenPurpose,
-    now: DateTime<Utc>,
-    expires_at: DateTime<Utc>,
-) -> Result<(), sqlx::Error> {
-    on_pool!(db, pool => {
-        sqlx::query("INSERT INTO email_tokens (token_hash, donor_id, purpose, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(hash).bind(donor_id).bind(purpose.code()).bind(now).bind(expires_at).execute(pool).await?;
-    });
-    Ok(())
-}
-
 /// A staff account as the admin page lists it.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct StaffRow {

@@ -16,8 +16,8 @@ struct CellRow {
 }
 
 #[derive(sqlx::FromRow)]
-struct QuotaRow {
-    cell_id: i64,
+pub(super) struct QuotaRow {
+    pub cell_id: i64,
     blood_group: String,
     rh: String,
     kell_negative_only: bool,
@@ -26,11 +26,29 @@ struct QuotaRow {
 }
 
 #[derive(sqlx::FromRow)]
-struct SlotRow {
-    cell_id: i64,
+pub(super) struct SlotRow {
+    pub cell_id: i64,
     start: NaiveTime,
     capacity: i64,
     booked: i64,
+}
+
+impl QuotaRow {
+    pub fn need(&self) -> Result<GroupNeed, sqlx::Error> {
+        Ok(GroupNeed {
+            group: decode::<BloodGroup>(&self.blood_group)?,
+            rh: decode::<Rh>(&self.rh)?,
+            kell_negative_only: self.kell_negative_only,
+            needed: count(self.needed),
+            booked: count(self.booked),
+        })
+    }
+}
+
+impl SlotRow {
+    pub fn slot(&self) -> TimeSlot {
+        TimeSlot { start: self.start, capacity: count(self.capacity), booked: count(self.booked) }
+    }
 }
 
 const CANDIDATES: &str = "FROM cells c WHERE c.date >= $1 AND c.closed_at IS NULL \
@@ -67,21 +85,11 @@ pub async fn open_cells(
 
     let mut needs_by_cell: HashMap<i64, Vec<GroupNeed>> = HashMap::new();
     for q in quotas {
-        needs_by_cell.entry(q.cell_id).or_default().push(GroupNeed {
-            group: decode::<BloodGroup>(&q.blood_group)?,
-            rh: decode::<Rh>(&q.rh)?,
-            kell_negative_only: q.kell_negative_only,
-            needed: count(q.needed),
-            booked: count(q.booked),
-        });
+        needs_by_cell.entry(q.cell_id).or_default().push(q.need()?);
     }
     let mut slots_by_cell: HashMap<i64, Vec<TimeSlot>> = HashMap::new();
     for s in slots {
-        slots_by_cell.entry(s.cell_id).or_default().push(TimeSlot {
-            start: s.start,
-            capacity: count(s.capacity),
-            booked: count(s.booked),
-        });
+        slots_by_cell.entry(s.cell_id).or_default().push(s.slot());
     }
 
     let mut open = Vec::new();

@@ -1,10 +1,11 @@
 //! The planner's view of cells: every group's booked vs needed, every time's places, and the
 //! changes a planner makes — never below what is already booked.
 
+use super::cells::{QuotaRow, SlotRow};
 use super::{decode, in_write_tx, on_pool, Db};
 use crate::api::planning::PlannedCell;
 use crate::domain::{BloodGroup, Coded, Rh};
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct PlaceRow {
@@ -34,24 +35,6 @@ struct CellRow {
     closed: bool,
 }
 
-#[derive(sqlx::FromRow)]
-struct QuotaRow {
-    cell_id: i64,
-    blood_group: String,
-    rh: String,
-    kell_negative_only: bool,
-    needed: i64,
-    booked: i64,
-}
-
-#[derive(sqlx::FromRow)]
-struct SlotRow {
-    cell_id: i64,
-    start: NaiveTime,
-    capacity: i64,
-    booked: i64,
-}
-
 /// Cells from `from` on, closed ones included, in date order.
 pub async fn planned_cells(db: &Db, from: NaiveDate) -> Result<Vec<PlannedCell>, sqlx::Error> {
     let (cells, quotas, slots) = on_pool!(db, pool => {
@@ -69,33 +52,13 @@ pub async fn planned_cells(db: &Db, from: NaiveDate) -> Result<Vec<PlannedCell>,
         ).bind(from).fetch_all(pool).await?;
         (cells, quotas, slots)
     });
-    let count = |v: i64| u32::try_from(v).unwrap_or(0);
     cells
         .into_iter()
         .map(|c| {
-            let mut needs = quotas
-                .iter()
-                .filter(|q| q.cell_id == c.id)
-                .map(|q| {
-                    Ok(crate::domain::GroupNeed {
-                        group: decode(&q.blood_group)?,
-                        rh: decode(&q.rh)?,
-                        kell_negative_only: q.kell_negative_only,
-                        needed: count(q.needed),
-                        booked: count(q.booked),
-                    })
-                })
-                .collect::<Result<Vec<_>, sqlx::Error>>()?;
+            let mut needs =
+                quotas.iter().filter(|q| q.cell_id == c.id).map(QuotaRow::need).collect::<Result<Vec<_>, _>>()?;
             needs.sort_by_key(|n| (n.group as u8, n.rh as u8));
-            let slots = slots
-                .iter()
-                .filter(|s| s.cell_id == c.id)
-                .map(|s| crate::domain::TimeSlot {
-                    start: s.start,
-                    capacity: count(s.capacity),
-                    booked: count(s.booked),
-                })
-                .collect();
+            let slots = slots.iter().filter(|s| s.cell_id == c.id).map(SlotRow::slot).collect();
             Ok(PlannedCell {
                 id: c.id,
                 date: c.date,

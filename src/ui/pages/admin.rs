@@ -3,13 +3,12 @@
 use crate::api::staff::{list_staff, AddStaff, DisableStaff};
 use crate::domain::account::StaffRole;
 use crate::domain::{Coded, Labelled};
-use crate::error::AppError;
 use crate::i18n::texts;
+use crate::ui::access::refused;
 use crate::ui::forms::{ErrorSummary, FormError, RadioGroup, TextField};
 use crate::ui::locale::use_locale;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
 
 #[component]
 pub fn AdminPage() -> impl IntoView {
@@ -60,9 +59,7 @@ pub fn AdminPage() -> impl IntoView {
                             </table>
                         </div>
                     }.into_any(),
-                    Err(AppError::Unauthorized) => view! { <Redirect path="/login" /> }.into_any(),
-                    Err(AppError::Forbidden) => view! { <Redirect path="/" /> }.into_any(),
-                    Err(_) => view! { <p class="error-banner" role="alert">{t.error_generic}</p> }.into_any(),
+                    Err(error) => refused(error),
                 }
             })}
         </Transition>

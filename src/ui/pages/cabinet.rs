@@ -2,13 +2,12 @@
 
 use crate::api::profile::{my_profile, ChangeDonorCode, ChangePassword};
 use crate::domain::Labelled;
-use crate::error::AppError;
 use crate::i18n::texts;
+use crate::ui::access::refused;
 use crate::ui::forms::{ErrorSummary, FormError, TextField};
 use crate::ui::locale::use_locale;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
 
 #[component]
 pub fn CabinetPage() -> impl IntoView {
@@ -44,9 +43,7 @@ pub fn CabinetPage() -> impl IntoView {
                             </div>
                         </section>
                     }.into_any(),
-                    Err(AppError::Unauthorized) => view! { <Redirect path="/login" /> }.into_any(),
-                    Err(AppError::Forbidden) => view! { <Redirect path="/" /> }.into_any(),
-                    Err(_) => view! { <p class="error-banner" role="alert">{t.error_generic}</p> }.into_any(),
+                    Err(error) => refused(error),
                 }
             })}
         </Suspense>

@@ -2,26 +2,14 @@
 //! and places (never below what is booked); close cells.
 
 use crate::api::planning::{planning_overview, CloseCell, CreateCell, PlannedCell, SetNeed, SetPlaces};
-use crate::domain::blood::group_rh_label;
+use crate::domain::blood::{group_rh_label, GROUPS_WITH_RH};
 use crate::domain::{BloodGroup, Coded, DonationType, Labelled, Locale, Rh};
-use crate::error::AppError;
 use crate::i18n::texts;
+use crate::ui::access::refused;
 use crate::ui::forms::{ErrorSummary, FormError, RadioGroup, TextField};
 use crate::ui::locale::use_locale;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
-
-const GROUPS: [(BloodGroup, Rh); 8] = [
-    (BloodGroup::O, Rh::Positive),
-    (BloodGroup::O, Rh::Negative),
-    (BloodGroup::A, Rh::Positive),
-    (BloodGroup::A, Rh::Negative),
-    (BloodGroup::B, Rh::Positive),
-    (BloodGroup::B, Rh::Negative),
-    (BloodGroup::AB, Rh::Positive),
-    (BloodGroup::AB, Rh::Negative),
-];
 
 fn group_key(group: BloodGroup, rh: Rh) -> String {
     format!("{}_{}", group.code().to_lowercase(), rh.code())
@@ -82,7 +70,7 @@ pub fn PlanningPage() -> impl IntoView {
                                                 {move || create_error.get().and_then(|e| e.field_message("needs").map(str::to_owned))}
                                             </p>
                                             <div class="needs-grid">
-                                                {GROUPS.iter().map(|(g, r)| {
+                                                {GROUPS_WITH_RH.iter().map(|(g, r)| {
                                                     let key = group_key(*g, *r);
                                                     let name = format!("need_{key}");
                                                     let label = group_rh_label(*g, *r, locale);
@@ -111,9 +99,7 @@ pub fn PlanningPage() -> impl IntoView {
                             </div>
                         }.into_any()
                     }
-                    Err(AppError::Unauthorized) => view! { <Redirect path="/login" /> }.into_any(),
-                    Err(AppError::Forbidden) => view! { <Redirect path="/" /> }.into_any(),
-                    Err(_) => view! { <p class="error-banner" role="alert">{t.error_generic}</p> }.into_any(),
+                    Err(error) => refused(error),
                 }
             })}
         </Transition>
