@@ -37,16 +37,27 @@ struct ValidRegistration {
     donor_code: DonorCode,
 }
 
+/// Checks a new password and its confirmation against the policy; the error belongs next to
+/// `field`, or next to `{field}_confirmation` when the two differ.
+fn check_password_fields(password: &str, confirmation: &str, field: &str, locale: Locale) -> Result<(), FieldError> {
+    check_new_password(password, confirmation, super::auth::passwords::is_common).map_err(|e| {
+        let field = if e == crate::domain::account::PasswordError::Mismatch {
+            format!("{field}_confirmation")
+        } else {
+            field.to_owned()
+        };
+        FieldError { field, message: texts(locale).password_error(e).to_owned() }
+    })
+}
+
 fn validate(form: &Registration, locale: Locale) -> Result<ValidRegistration, AppError> {
     let t = texts(locale);
     let mut errors = Vec::new();
     let mut error =
         |field: &str, message: &str| errors.push(FieldError { field: field.into(), message: message.into() });
     let email = normalize_email(&form.email).map_err(|e| error("email", t.email_error(e))).ok();
-    if let Err(e) = check_new_password(&form.password, &form.password_confirmation, super::auth::passwords::is_common) {
-        let field =
-            if e == crate::domain::account::PasswordError::Mismatch { "password_confirmation" } else { "password" };
-        error(field, t.password_error(e));
+    if let Err(e) = check_password_fields(&form.password, &form.password_confirmation, "password", locale) {
+        error(&e.field, &e.message);
     }
     let group = BloodGroup::from_code(&form.blood_group);
     if group.is_none() {
@@ -275,14 +286,8 @@ pub async fn change_password(
     locale: Locale,
 ) -> Result<(), AppError> {
     let t = texts(locale);
-    check_new_password(new, confirmation, super::auth::passwords::is_common).map_err(|e| {
-        let field = if e == crate::domain::account::PasswordError::Mismatch {
-            "new_password_confirmation"
-        } else {
-            "new_password"
-        };
-        AppError::validation(field, t.password_error(e))
-    })?;
+    check_password_fields(new, confirmation, "new_password", locale)
+        .map_err(|e| AppError::Validation { errors: vec![e] })?;
     let stored = store::donor_password_hash(&state.db, donor_id).await?;
     if !state.passwords.verify(current, stored.as_deref()).await {
         return Err(AppError::validation("current_password", t.current_password_wrong));
@@ -320,11 +325,8 @@ pub async fn reset_password(
     locale: Locale,
 ) -> Result<(), AppError> {
     let t = texts(locale);
-    check_new_password(new, confirmation, super::auth::passwords::is_common).map_err(|e| {
-        let field =
-            if e == crate::domain::account::PasswordError::Mismatch { "password_confirmation" } else { "password" };
-        AppError::validation(field, t.password_error(e))
-    })?;
+    check_password_fields(new, confirmation, "password", locale)
+        .map_err(|e| AppError::Validation { errors: vec![e] })?;
     let hash = state.passwords.hash(new).await?;
     let now = state.clock.now();
     match store::use_donor_token(&state.db, &hash_secret(token.trim()), TokenPurpose::ResetPassword, now).await? {
@@ -358,10 +360,8 @@ pub async fn add_staff(
     if role.is_none() {
         errors.push(FieldError { field: "role".into(), message: t.choose_role.into() });
     }
-    if let Err(e) = check_new_password(password, confirmation, super::auth::passwords::is_common) {
-        let field =
-            if e == crate::domain::account::PasswordError::Mismatch { "password_confirmation" } else { "password" };
-        errors.push(FieldError { field: field.into(), message: t.password_error(e).into() });
+    if let Err(e) = check_password_fields(password, confirmation, "password", locale) {
+        errors.push(e);
     }
     let (Some(email), Some(role), true) = (email, role, errors.is_empty()) else {
         return Err(AppError::Validation { errors });
