@@ -198,19 +198,6 @@ pub async fn mark_email_confirmed(db: &Db, donor_id: i64, now: DateTime<Utc>) ->
     Ok(())
 }
 
-#[derive(sqlx::FromRow)]
-pub struct TokenOwner {
-    pub donor_id: Option<i64>,
-}
-
-/// The donor a token was issued to, whatever its state (for "send the link again").
-pub async fn token_owner(db: &Db, hash: &str) -> Result<Option<i64>, sqlx::Error> {
-    let owner: Option<TokenOwner> = on_pool!(db, pool => sqlx::query_as(
-        "SELECT donor_id FROM email_tokens WHERE token_hash = $1",
-    ).bind(hash).fetch_optional(pool).await?);
-    Ok(owner.and_then(|o| o.donor_id))
-}
-
 pub async fn set_donor_code(db: &Db, donor_id: i64, code: &str, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
     on_pool!(db, pool => {
         sqlx::query("UPDATE donors SET donor_code = $1, donor_code_changed_at = $2 WHERE id = $3 AND donor_code <> $1")
