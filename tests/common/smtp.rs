@@ -87,8 +87,8 @@ impl SmtpSink {
 
 fn read_maildir(dir: &Path) -> Vec<Received> {
     let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
-    let mut files: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    files.sort();
+    // Not in arrival order: callers find messages by recipient and content.
+    let files: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     files
         .iter()
         .filter_map(|path| {
