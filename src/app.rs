@@ -3,6 +3,7 @@
 use crate::ui::layout::{Footer, Header, HydrationMarker};
 use crate::ui::locale::{detect_locale, use_locale};
 use crate::ui::pages::admin::AdminPage;
+use crate::ui::pages::book::BookPage;
 use crate::ui::pages::cabinet::CabinetPage;
 use crate::ui::pages::login::{ConfirmEmailPage, LoginPage, ResendPage};
 use crate::ui::pages::password::{ForgotPasswordPage, ResetPasswordPage};
@@ -60,6 +61,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/confirm-email") view=ConfirmEmailPage ssr=SsrMode::Async />
                     <Route path=path!("/confirm-email/resend") view=ResendPage ssr=SsrMode::Async />
                     <Route path=path!("/cabinet") view=CabinetPage ssr=SsrMode::Async />
+                    <Route path=path!("/cabinet/book/:cell") view=BookPage ssr=SsrMode::Async />
                     <Route path=path!("/password/forgot") view=ForgotPasswordPage ssr=SsrMode::Async />
                     <Route path=path!("/password/reset") view=ResetPasswordPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/admin") view=AdminPage ssr=SsrMode::Async />

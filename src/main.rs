@@ -37,6 +37,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             db.migrate().await?;
             staff_cli::add(&db, &email, role).await
         }
+        Command::Purge => {
+            let db = Db::connect(&settings.database_url).await?;
+            db.migrate().await?;
+            let purged =
+                donor_booking::server::retention::purge_once(&db, settings.time_zone, chrono::Utc::now()).await?;
+            println!("purged {purged} bookings dated more than ten days ago ({})", db.backend());
+            Ok(())
+        }
         Command::DemoData { days, no_accounts } => {
             let db = Db::connect(&settings.database_url).await?;
             db.migrate().await?;

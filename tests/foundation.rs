@@ -57,8 +57,9 @@ async fn filter_by_donation_type_shows_only_that_type(backend: Backend) {
     let resp =
         server.client().post(server.url("/api/open_cells")).form(&[("donation_type", "plasma")]).send().await.unwrap();
     assert_eq!(resp.status(), 200);
-    let cells: serde_json::Value = resp.json().await.unwrap();
-    let cells = cells.as_array().unwrap();
+    let view: serde_json::Value = resp.json().await.unwrap();
+    assert!(view["donor"].is_null(), "an anonymous caller gets no donor data");
+    let cells = view["cells"].as_array().unwrap();
     assert_eq!(cells.len(), plasma.len());
     assert!(cells.iter().all(|c| c["donation_type"] == "Plasma"));
 }

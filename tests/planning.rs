@@ -40,7 +40,7 @@ async fn first_place(server: &TestServer, planner: &Client) -> i64 {
 async fn public_cells(server: &TestServer, kind: &str) -> Vec<serde_json::Value> {
     let resp =
         server.client().post(server.url("/api/open_cells")).form(&[("donation_type", kind)]).send().await.unwrap();
-    resp.json::<serde_json::Value>().await.unwrap().as_array().unwrap().clone()
+    resp.json::<serde_json::Value>().await.unwrap()["cells"].as_array().unwrap().clone()
 }
 
 async fn a_planned_cell_opens_for_its_groups_and_closes(backend: Backend) {

@@ -10,12 +10,12 @@ export function uniqueEmail(info: TestInfo): string {
 }
 
 /** Seed steps 2–5: register, confirm by the e-mailed link, log in, see the profile. */
-export async function registerConfirmAndLogIn(page: Page, email: string) {
+export async function registerConfirmAndLogIn(page: Page, email: string, group = 'A(II)') {
   await page.goto('/register');
   await page.getByLabel('Электронная почта').fill(email);
   await page.getByLabel('Пароль', { exact: true }).fill(PASSWORD);
   await page.getByLabel('Повторите пароль').fill(PASSWORD);
-  await page.getByRole('group', { name: 'Группа крови' }).getByRole('radio', { name: 'A(II)' }).check();
+  await page.getByRole('group', { name: 'Группа крови' }).getByRole('radio', { name: group, exact: true }).check();
   await page.getByRole('group', { name: 'Резус-фактор' }).getByRole('radio', { name: 'Rh+' }).check();
   await page.getByLabel('Код донора').fill('ab12cd');
   await page.getByRole('group', { name: 'Kell (Келл)' }).getByRole('radio', { name: 'K−' }).check();
@@ -35,7 +35,7 @@ export async function registerConfirmAndLogIn(page: Page, email: string) {
   await expect(page).toHaveURL(/\/cabinet$/);
   const profile = page.getByTestId('profile');
   await expect(profile).toContainText(email);
-  await expect(profile).toContainText('A(II)');
+  await expect(profile).toContainText(group);
   await expect(profile).toContainText('Rh+');
   await expect(profile).toContainText('K−');
   await expect(page.getByTestId('donor-code')).toHaveText('AB12CD');

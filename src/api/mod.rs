@@ -2,6 +2,7 @@
 //! Fixed endpoints (`/api/<name>`) keep URLs stable for tests, benchmarks and the CSRF guard.
 
 pub mod auth;
+pub mod booking;
 pub mod cells;
 pub mod planning;
 pub mod profile;

@@ -1,4 +1,8 @@
-//! Booking statuses and the seed's rejection reasons.
+//! Booking statuses, the seed's rejection reasons, and a booking as its donor sees it.
+
+use super::DonationType;
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use serde::{Deserialize, Serialize};
 
 labelled_enum! {
     /// Where a booking stands. Labels are the seed's words.
@@ -40,6 +44,26 @@ labelled_enum! {
     }
 }
 
+/// One of the donor's bookings still on record (R6).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BookingRecord {
+    pub id: i64,
+    pub status: BookingStatus,
+    pub date: NaiveDate,
+    pub time: NaiveTime,
+    pub donation_type: DonationType,
+    pub place_name: String,
+    pub place_address: String,
+    pub rejection_reason: Option<RejectionReason>,
+}
+
+impl BookingRecord {
+    /// An active booking can be cancelled by its donor until its time begins.
+    pub fn can_cancel(&self, now_local: NaiveDateTime) -> bool {
+        self.status.is_active() && self.date.and_time(self.time) > now_local
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -49,6 +73,25 @@ mod tests {
     fn only_pending_and_approved_are_active() {
         let active: Vec<_> = BookingStatus::ALL.iter().filter(|s| s.is_active()).collect();
         assert_eq!(active, [&BookingStatus::Pending, &BookingStatus::Approved]);
+    }
+
+    #[test]
+    fn cancel_only_active_bookings_before_their_time() {
+        let record = BookingRecord {
+            id: 1,
+            status: BookingStatus::Approved,
+            date: NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+            time: NaiveTime::from_hms_opt(9, 30, 0).unwrap(),
+            donation_type: DonationType::Plasma,
+            place_name: "P".into(),
+            place_address: "A".into(),
+            rejection_reason: None,
+        };
+        let at = |h, m| record.date.and_hms_opt(h, m, 0).unwrap();
+        assert!(record.can_cancel(at(9, 29)));
+        assert!(!record.can_cancel(at(9, 30)), "the time has begun");
+        let rejected = BookingRecord { status: BookingStatus::Rejected, ..record.clone() };
+        assert!(!rejected.can_cancel(at(8, 0)));
     }
 
     #[test]

@@ -63,6 +63,19 @@ impl TimeSlot {
     }
 }
 
+/// A time still open for booking, as donors see it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FreeTime {
+    pub start: NaiveTime,
+    pub free: u32,
+}
+
+/// The need a donor would take a place from: the still-needed one that fits them. A cell has
+/// at most one need per group and Rh, so there is at most one.
+pub fn fitting_need<'a>(needs: &'a [GroupNeed], donor: &BloodProfile) -> Option<&'a GroupNeed> {
+    needs.iter().find(|n| n.remaining() > 0 && n.fits(donor))
+}
+
 /// A cell is open while at least one group has places and one of its times is bookable.
 pub fn cell_is_open(date: NaiveDate, now_local: NaiveDateTime, needs: &[GroupNeed], slots: &[TimeSlot]) -> bool {
     needs.iter().any(|n| n.remaining() > 0) && slots.iter().any(|s| s.is_bookable(date, now_local))
@@ -88,8 +101,20 @@ pub struct CellSummary {
     pub needed: Vec<GroupNeed>,
     /// Places still bookable (see [`bookable_places`]).
     pub free_places: u32,
-    pub first_time: Option<NaiveTime>,
-    pub last_time: Option<NaiveTime>,
+    /// The times that have not begun and have a free place, in order.
+    pub times: Vec<FreeTime>,
+}
+
+impl CellSummary {
+    /// "08:00–12:30": the span of the free times.
+    pub fn hours(&self) -> Option<String> {
+        let (first, last) = (self.times.first()?, self.times.last()?);
+        Some(format!("{}–{}", first.start.format("%H:%M"), last.start.format("%H:%M")))
+    }
+
+    pub fn free_time(&self, start: NaiveTime) -> Option<FreeTime> {
+        self.times.iter().copied().find(|t| t.start == start)
+    }
 }
 
 #[cfg(test)]
@@ -159,6 +184,21 @@ mod tests {
         assert!(!cell_is_open(day(11), at(10, 9, 0), &needs, &[slot(1, 1)]), "no free time");
         let full = [need(BloodGroup::A, Rh::Positive, false, 1, 1)];
         assert!(!cell_is_open(day(11), at(10, 9, 0), &full, &eight), "no group needs anyone");
+    }
+
+    #[test]
+    fn fitting_need_skips_full_and_foreign_needs() {
+        let donor = BloodProfile { group: BloodGroup::A, rh: Rh::Positive, kell: Kell::Positive };
+        let needs = [
+            need(BloodGroup::A, Rh::Negative, false, 3, 0),
+            need(BloodGroup::A, Rh::Positive, true, 3, 0),
+            need(BloodGroup::O, Rh::Positive, false, 3, 0),
+        ];
+        assert_eq!(fitting_need(&needs, &donor), None, "K+ donor, K− only need");
+        let k_neg = BloodProfile { kell: Kell::Negative, ..donor };
+        assert_eq!(fitting_need(&needs, &k_neg), Some(&needs[1]));
+        let full = [need(BloodGroup::A, Rh::Positive, false, 3, 3)];
+        assert_eq!(fitting_need(&full, &k_neg), None, "no place left for the group");
     }
 
     #[test]

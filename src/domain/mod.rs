@@ -38,12 +38,12 @@ pub mod planning;
 pub mod rules;
 
 pub use blood::{BloodGroup, BloodProfile, Kell, Rh};
-pub use booking::{BookingStatus, RejectionReason};
-pub use cells::{CellSummary, GroupNeed, TimeSlot};
+pub use booking::{BookingRecord, BookingStatus, RejectionReason};
+pub use cells::{CellSummary, FreeTime, GroupNeed, TimeSlot};
 pub use donation::DonationType;
 pub use donor_code::DonorCode;
 pub use locale::Locale;
-pub use rules::{Blocked, Rule};
+pub use rules::{Blocked, DonorState, Rule};
 
 /// A value stored in the database and sent over the wire by a stable code.
 pub trait Coded: Sized + Copy + 'static {

@@ -152,27 +152,35 @@ pub fn check_place_free(capacity: u32, booked: u32) -> Result<(), Blocked> {
     }
 }
 
-/// Everything the rules need to know about a donor and a cell at one instant.
-#[derive(Clone, Debug)]
-pub struct BookingRequest<'a> {
+/// What the rules need to know about a donor at one instant (their booking history).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DonorState {
     pub email_confirmed: bool,
-    pub donor: BloodProfile,
     pub has_active_booking: bool,
     pub last_self_cancel_at: Option<DateTime<Utc>>,
     pub last_donation_on: Option<NaiveDate>,
-    pub cell_needs: &'a [GroupNeed],
-    pub now: DateTime<Utc>,
-    pub tz: Tz,
 }
 
-/// All donor-side rules, in the order a donor can act on them. R7 is enforced by the
-/// database at the moment of booking, so it is not part of this pre-check.
-pub fn may_book(req: &BookingRequest<'_>) -> Result<(), Blocked> {
-    check_email_confirmed(req.email_confirmed)?;
-    check_no_active_booking(req.has_active_booking)?;
-    check_cancellation_cooldown(req.last_self_cancel_at, req.now, req.tz)?;
-    check_donation_interval(req.last_donation_on, local_date(req.now, req.tz))?;
-    check_group_fits(&req.donor, req.cell_needs)
+/// R1, R3, R4, R5: whether the donor may book anything now, in the order a donor can act on
+/// them. Shown once above the list of cells rather than on every cell.
+pub fn check_standing(donor: &DonorState, now: DateTime<Utc>, tz: Tz) -> Result<(), Blocked> {
+    check_email_confirmed(donor.email_confirmed)?;
+    check_no_active_booking(donor.has_active_booking)?;
+    check_cancellation_cooldown(donor.last_self_cancel_at, now, tz)?;
+    check_donation_interval(donor.last_donation_on, local_date(now, tz))
+}
+
+/// All donor-side rules for one cell. R7 is enforced by the database at the moment of
+/// booking (conditional updates), so it is not part of this pre-check.
+pub fn may_book(
+    donor: &DonorState,
+    blood: &BloodProfile,
+    cell_needs: &[GroupNeed],
+    now: DateTime<Utc>,
+    tz: Tz,
+) -> Result<(), Blocked> {
+    check_standing(donor, now, tz)?;
+    check_group_fits(blood, cell_needs)
 }
 
 #[cfg(test)]
@@ -273,23 +281,19 @@ mod tests {
     fn may_book_reports_the_first_rule_that_blocks() {
         let needs = [need(BloodGroup::A, Rh::Positive, 5, 0)];
         let now = msk(2026, 11, 26, 12, 0);
-        let ok = BookingRequest {
-            email_confirmed: true,
-            donor: DONOR,
-            has_active_booking: false,
-            last_self_cancel_at: None,
-            last_donation_on: None,
-            cell_needs: &needs,
-            now,
-            tz: MSK,
-        };
-        assert!(may_book(&ok).is_ok());
-        assert_eq!(may_book(&BookingRequest { email_confirmed: false, ..ok.clone() }).unwrap_err().rule, Rule::R1);
-        assert_eq!(may_book(&BookingRequest { has_active_booking: true, ..ok.clone() }).unwrap_err().rule, Rule::R3);
-        let r5 = may_book(&BookingRequest { last_donation_on: Some(date(2026, 11, 20)), ..ok.clone() }).unwrap_err();
+        let ok = DonorState { email_confirmed: true, ..DonorState::default() };
+        let check = |d: &DonorState| may_book(d, &DONOR, &needs, now, MSK);
+        assert!(check(&ok).is_ok());
+        assert_eq!(check(&DonorState { email_confirmed: false, ..ok.clone() }).unwrap_err().rule, Rule::R1);
+        assert_eq!(check(&DonorState { has_active_booking: true, ..ok.clone() }).unwrap_err().rule, Rule::R3);
+        let cancelled = DonorState { last_self_cancel_at: Some(msk(2026, 11, 26, 8, 0)), ..ok.clone() };
+        assert_eq!(check(&cancelled).unwrap_err(), Blocked { rule: Rule::R4, until: Some(date(2026, 11, 27)) });
+        let r5 = check(&DonorState { last_donation_on: Some(date(2026, 11, 20)), ..ok.clone() }).unwrap_err();
         assert_eq!(r5, Blocked { rule: Rule::R5, until: Some(date(2026, 11, 30)) });
-        let other = BookingRequest { donor: BloodProfile { group: BloodGroup::B, ..DONOR }, ..ok };
-        assert_eq!(may_book(&other).unwrap_err().rule, Rule::R2);
+        let other = BloodProfile { group: BloodGroup::B, ..DONOR };
+        assert_eq!(may_book(&ok, &other, &needs, now, MSK).unwrap_err().rule, Rule::R2);
+        // Standing ignores the cell: a B donor in good standing may book some other cell.
+        assert!(check_standing(&ok, now, MSK).is_ok());
     }
 
     #[test]

@@ -84,7 +84,7 @@ fn validate(form: &Registration, locale: Locale) -> Result<ValidRegistration, Ap
 }
 
 /// A stable, unique Message-ID on the public host.
-fn message_id(state: &AppState) -> String {
+pub(crate) fn message_id(state: &AppState) -> String {
     let host = state.settings.public_url();
     let host = host.split("://").nth(1).unwrap_or("localhost").split([':', '/']).next().unwrap_or("localhost");
     let random: u128 = rand::random();

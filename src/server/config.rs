@@ -33,6 +33,8 @@ pub enum Command {
         #[arg(long)]
         no_accounts: bool,
     },
+    /// Delete bookings dated more than ten days ago now (R6; the server also does it daily).
+    Purge,
 }
 
 #[derive(Subcommand, Debug, Clone)]

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod booking;
 pub mod clock;
 pub mod config;
 pub mod db;
@@ -12,6 +13,8 @@ pub mod http;
 pub mod mail;
 pub mod planning;
 pub mod request;
+pub mod retention;
 pub mod serve;
 pub mod staff_cli;
 pub mod state;
+pub mod synthetic;

@@ -80,6 +80,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         retry_base: chrono::Duration::seconds(i64::from(settings.mail.mail_retry_base_secs.max(1))),
     }
     .spawn();
+    super::retention::spawn(state.clone());
     let listener = tokio::net::TcpListener::bind(settings.site_addr)
         .await
         .with_context(|| format!("cannot listen on {}", settings.site_addr))?;

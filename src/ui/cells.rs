@@ -1,5 +1,7 @@
 //! Cards of open cells, grouped by day.
 
+use crate::api::cells::DonorView;
+use crate::domain::cells::fitting_need;
 use crate::domain::{CellSummary, Coded, Labelled, Locale};
 use crate::i18n::texts;
 use chrono::NaiveDate;
@@ -17,14 +19,28 @@ fn by_day(cells: Vec<CellSummary>) -> Vec<(NaiveDate, Vec<CellSummary>)> {
     days
 }
 
+/// How a logged-in donor may act on the cards: their profile decides which cells fit; a
+/// standing rule (R1, R3–R5) disables booking everywhere; `on_book` opens the dialog instead
+/// of following the link (JavaScript on).
+#[derive(Clone)]
+pub struct BookingContext {
+    pub donor: DonorView,
+    pub on_book: Option<Callback<i64>>,
+}
+
 #[component]
-pub fn CellsByDay(cells: Vec<CellSummary>, locale: Locale) -> impl IntoView {
+pub fn CellsByDay(
+    cells: Vec<CellSummary>,
+    locale: Locale,
+    #[prop(optional)] booking: Option<BookingContext>,
+) -> impl IntoView {
     let t = texts(locale);
     by_day(cells)
         .into_iter()
         .map(|(date, cells)| {
             let heading_id = format!("day-{date}");
             let labelled_by = heading_id.clone();
+            let booking = booking.clone();
             view! {
                 <section class="day" aria-labelledby=labelled_by>
                     <h2 class="day__title" id=heading_id>
@@ -33,7 +49,7 @@ pub fn CellsByDay(cells: Vec<CellSummary>, locale: Locale) -> impl IntoView {
                         <span class="day__count">{(t.cells_count)(cells.len())}</span>
                     </h2>
                     <div class="cell-grid">
-                        {cells.into_iter().map(|cell| view! { <CellCard cell locale /> }).collect_view()}
+                        {cells.into_iter().map(|cell| view! { <CellCard cell locale booking=booking.clone() /> }).collect_view()}
                     </div>
                 </section>
             }
@@ -42,27 +58,30 @@ pub fn CellsByDay(cells: Vec<CellSummary>, locale: Locale) -> impl IntoView {
 }
 
 #[component]
-pub fn CellCard(cell: CellSummary, locale: Locale) -> impl IntoView {
+pub fn CellCard(cell: CellSummary, locale: Locale, booking: Option<BookingContext>) -> impl IntoView {
     let t = texts(locale);
     let title_id = format!("cell-{}", cell.id);
     let labelled_by = title_id.clone();
-    let hours = match (cell.first_time, cell.last_time) {
-        (Some(first), Some(last)) => format!("{}–{}", first.format("%H:%M"), last.format("%H:%M")),
-        _ => String::new(),
-    };
+    let fits = booking.as_ref().map(|b| fitting_need(&cell.needed, &b.donor.blood).is_some());
+    let action = booking.map(|b| view! { <BookAction cell=cell.clone() booking=b locale /> });
     view! {
-        <article class="cell-card" aria-labelledby=labelled_by>
+        <article
+            class="cell-card"
+            class:cell-card--unavailable=fits == Some(false)
+            aria-labelledby=labelled_by
+            data-testid="cell-card"
+        >
             <div class="cell-card__head">
                 <span class=format!("type-badge type-badge--{}", cell.donation_type.code())>
                     {cell.donation_type.label(locale)}
                 </span>
                 <span class="cell-card__free">{(t.free_places)(cell.free_places)}</span>
             </div>
-            <h3 class="cell-card__place" id=title_id>{cell.place_name}</h3>
-            <p class="cell-card__address">{cell.place_address}</p>
+            <h3 class="cell-card__place" id=title_id>{cell.place_name.clone()}</h3>
+            <p class="cell-card__address">{cell.place_address.clone()}</p>
             <p class="cell-card__hours">
                 <span class="label">{t.times}": "</span>
-                <span class="cell-card__hours-value">{hours}</span>
+                <span class="cell-card__hours-value">{cell.hours().unwrap_or_default()}</span>
             </p>
             <div class="cell-card__groups">
                 <span class="label">{t.needed_groups}</span>
@@ -74,8 +93,44 @@ pub fn CellCard(cell: CellSummary, locale: Locale) -> impl IntoView {
                         .collect_view()}
                 </ul>
             </div>
+            {action}
         </article>
     }
+}
+
+/// «Записаться» for a fitting cell, or why the donor cannot book it.
+#[component]
+fn BookAction(cell: CellSummary, booking: BookingContext, locale: Locale) -> impl IntoView {
+    let t = texts(locale);
+    if fitting_need(&cell.needed, &booking.donor.blood).is_none() {
+        let groups = cell.needed.iter().map(|n| n.label(locale)).collect::<Vec<_>>().join(", ");
+        return view! { <p class="cell-card__reason" data-testid="not-fit">{(t.book_not_fit)(&groups)}</p> }.into_any();
+    }
+    if booking.donor.blocked.is_some() {
+        return view! {
+            <button type="button" class="button cell-card__book" disabled=true>{t.book_button}</button>
+        }
+        .into_any();
+    }
+    let id = cell.id;
+    let on_book = booking.on_book;
+    view! {
+        <a
+            class="button cell-card__book"
+            href=format!("/cabinet/book/{id}")
+            aria-haspopup="dialog"
+            data-testid="book"
+            on:click=move |ev| {
+                if let Some(open) = on_book {
+                    ev.prevent_default();
+                    open.run(id);
+                }
+            }
+        >
+            {t.book_button}
+        </a>
+    }
+    .into_any()
 }
 
 #[cfg(test)]
@@ -92,8 +147,7 @@ mod tests {
             place_address: "A".into(),
             needed: vec![],
             free_places: 1,
-            first_time: None,
-            last_time: None,
+            times: vec![],
         }
     }
 

@@ -112,7 +112,8 @@ pub fn RadioGroup(
 /// The banner above a form: a general message, or "correct the marked fields".
 #[component]
 pub fn ErrorSummary(error: FormError) -> impl IntoView {
-    let t = texts(use_locale());
+    let locale = use_locale();
+    let t = texts(locale);
     let text = move || {
         error.get().map(|e| match e {
             AppError::Validation { errors } if errors.iter().any(|e| !e.field.is_empty()) => {
@@ -122,6 +123,8 @@ pub fn ErrorSummary(error: FormError) -> impl IntoView {
                 errors.first().map(|e| e.message.clone()).unwrap_or_else(|| t.error_generic.to_owned())
             }
             AppError::RateLimited { retry_after_secs } => (t.rate_limited)(retry_after_secs),
+            AppError::Blocked(blocked) => blocked.message(locale),
+            AppError::Conflict { message } => message,
             _ => t.error_generic.to_owned(),
         })
     };

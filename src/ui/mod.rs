@@ -1,6 +1,7 @@
 //! Pages and components. No SQL and no business rules here: the domain decides, the UI shows.
 
 pub mod access;
+pub mod booking;
 pub mod cells;
 pub mod forms;
 pub mod layout;

@@ -2,7 +2,7 @@
 
 use super::{decode, in_write_tx, on_pool, Db};
 use crate::domain::cells::{bookable_places, cell_is_open, still_needed};
-use crate::domain::{BloodGroup, CellSummary, Coded, DonationType, GroupNeed, Rh, TimeSlot};
+use crate::domain::{BloodGroup, CellSummary, Coded, DonationType, FreeTime, GroupNeed, Rh, TimeSlot};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use std::collections::HashMap;
 
@@ -99,7 +99,11 @@ pub async fn open_cells(
         if !cell_is_open(cell.date, now_local, &needs, &slots) {
             continue;
         }
-        let bookable: Vec<&TimeSlot> = slots.iter().filter(|s| s.is_bookable(cell.date, now_local)).collect();
+        let times = slots
+            .iter()
+            .filter(|s| s.is_bookable(cell.date, now_local))
+            .map(|s| FreeTime { start: s.start, free: s.free() })
+            .collect();
         open.push(CellSummary {
             id: cell.id,
             date: cell.date,
@@ -108,14 +112,13 @@ pub async fn open_cells(
             place_address: cell.place_address,
             needed: still_needed(&needs),
             free_places: bookable_places(cell.date, now_local, &needs, &slots),
-            first_time: bookable.first().map(|s| s.start),
-            last_time: bookable.last().map(|s| s.start),
+            times,
         });
     }
     Ok(open)
 }
 
-fn count(value: i64) -> u32 {
+pub(super) fn count(value: i64) -> u32 {
     u32::try_from(value).unwrap_or(0)
 }
 

@@ -3,6 +3,7 @@
 //! live here: connection options, migrations and how a write transaction begins.
 
 pub mod accounts;
+pub mod bookings;
 pub mod cells;
 pub mod planning;
 
@@ -51,7 +52,36 @@ macro_rules! in_write_tx {
     };
 }
 
-pub(crate) use {in_write_tx, on_pool};
+/// Like `in_write_tx!`, but commits only when `$keep(&out)` holds and rolls back otherwise:
+/// for transactions whose refusals are values (a full time, a rule) rather than errors.
+macro_rules! in_write_tx_keep_if {
+    ($db:expr, $keep:expr, $tx:ident => $body:expr) => {
+        match $db {
+            $crate::server::db::Db::Sqlite(pool) => {
+                let mut $tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                let out = $body;
+                if $keep(&out) {
+                    $tx.commit().await?
+                } else {
+                    $tx.rollback().await?
+                }
+                out
+            }
+            $crate::server::db::Db::Postgres(pool) => {
+                let mut $tx = pool.begin().await?;
+                let out = $body;
+                if $keep(&out) {
+                    $tx.commit().await?
+                } else {
+                    $tx.rollback().await?
+                }
+                out
+            }
+        }
+    };
+}
+
+pub(crate) use {in_write_tx, in_write_tx_keep_if, on_pool};
 
 impl Db {
     pub async fn connect(url: &str) -> anyhow::Result<Db> {

@@ -2,6 +2,7 @@
 
 use super::Email;
 use crate::domain::Locale;
+use crate::server::db::bookings::BookingFacts;
 
 /// Escapes text for HTML element content and attribute values.
 fn escape(text: &str) -> String {
@@ -35,7 +36,7 @@ fn compose(to: &str, locale: Locale, subject: &str, paragraphs: &[&str], link: O
     for p in paragraphs {
         text.push_str(p);
         text.push_str("\n\n");
-        html.push_str(&format!("<p>{}</p>", escape(p)));
+        html.push_str(&format!("<p>{}</p>", escape(p).replace('\n', "<br>")));
     }
     if let Some((label, url)) = link {
         text.push_str(&format!("{label}:\n{url}\n\n"));
@@ -131,6 +132,80 @@ pub fn reset_password(to: &str, locale: Locale, link: &str) -> Email {
                 "If you did not ask for this, simply ignore this e-mail: your password stays the same.",
             ],
             Some(("Choose a new password", link)),
+        ),
+    }
+}
+
+/// The booking's particulars, one line each, in the donor's language.
+fn booking_lines(facts: &BookingFacts) -> String {
+    use crate::domain::Labelled;
+    let l = facts.locale;
+    let (date, time, kind, place) = match l {
+        Locale::Ru => ("Дата", "Время", "Вид донации", "Место"),
+        Locale::En => ("Date", "Time", "Donation type", "Place"),
+    };
+    format!(
+        "{date}: {} ({})\n{time}: {}\n{kind}: {}\n{place}: {}, {}",
+        l.format_date(facts.date),
+        l.weekday(facts.date),
+        facts.time.format("%H:%M"),
+        facts.donation_type.label(l),
+        facts.place_name,
+        facts.place_address
+    )
+}
+
+pub fn booking_received(facts: &BookingFacts, cabinet_link: &str) -> Email {
+    let lines = booking_lines(facts);
+    match facts.locale {
+        Locale::Ru => compose(
+            &facts.email,
+            facts.locale,
+            "Запись на донацию получена",
+            &[
+                "Здравствуйте!",
+                "Ваша запись на донацию получена и ожидает утверждения медицинским регистратором (статус «На утверждении»). Мы сообщим вам, когда её подтвердят.",
+                &lines,
+                "Одновременно возможна только одна запись. Если вы отмените запись, записаться снова можно будет только на следующий день.",
+            ],
+            Some(("Открыть личный кабинет", cabinet_link)),
+        ),
+        Locale::En => compose(
+            &facts.email,
+            facts.locale,
+            "Donation booking received",
+            &[
+                "Hello,",
+                "Your donation booking has been received and awaits approval by a medical registrar (status “Awaiting approval”). We will tell you when it is approved.",
+                &lines,
+                "Only one booking at a time is possible. If you cancel it, you can book again only from the next day.",
+            ],
+            Some(("Open your cabinet", cabinet_link)),
+        ),
+    }
+}
+
+pub fn booking_cancelled(facts: &BookingFacts, cabinet_link: &str) -> Email {
+    let lines = booking_lines(facts);
+    match facts.locale {
+        Locale::Ru => compose(
+            &facts.email,
+            facts.locale,
+            "Запись на донацию отменена",
+            &[
+                "Здравствуйте!",
+                "Вы отменили запись на донацию:",
+                &lines,
+                "Записаться снова можно будет со следующего дня.",
+            ],
+            Some(("Открыть личный кабинет", cabinet_link)),
+        ),
+        Locale::En => compose(
+            &facts.email,
+            facts.locale,
+            "Donation booking cancelled",
+            &["Hello,", "You have cancelled your donation booking:", &lines, "You can book again from the next day."],
+            Some(("Open your cabinet", cabinet_link)),
         ),
     }
 }

@@ -1,13 +1,19 @@
-//! The donor's cabinet (seed step 5): their data and, until confirmed, why they cannot book.
+//! The donor's cabinet (seed steps 5–10): their bookings, the cells they may book, their data.
 
+use crate::api::booking::{my_bookings, Book, CancelBooking};
+use crate::api::cells::{open_cells, CellsView};
 use crate::api::profile::{my_profile, ChangeDonorCode, ChangePassword};
+use crate::domain::cells::fitting_need;
 use crate::domain::Labelled;
 use crate::i18n::texts;
 use crate::ui::access::refused;
+use crate::ui::booking::{BookingDialog, MyBookings};
+use crate::ui::cells::{BookingContext, CellsByDay};
 use crate::ui::forms::{ErrorSummary, FormError, TextField};
 use crate::ui::locale::use_locale;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn CabinetPage() -> impl IntoView {
@@ -26,6 +32,7 @@ pub fn CabinetPage() -> impl IntoView {
                             <Show when=move || !p.email_confirmed>
                                 <p class="notice notice--warning" role="status" data-testid="unconfirmed">{t.unconfirmed_notice}</p>
                             </Show>
+                            <BookingArea />
                             <section class="panel" aria-labelledby="profile-title">
                                 <h2 id="profile-title">{t.profile_title}</h2>
                                 <dl class="facts" data-testid="profile">
@@ -48,6 +55,83 @@ pub fn CabinetPage() -> impl IntoView {
             })}
         </Suspense>
     }
+}
+
+/// Seed steps 6–10: the donor's bookings and the cells, with the booking dialog.
+#[component]
+fn BookingArea() -> impl IntoView {
+    let locale = use_locale();
+    let t = texts(locale);
+    let query = use_query_map();
+    let book = ServerAction::<Book>::new();
+    let cancel = ServerAction::<CancelBooking>::new();
+    // Both lists change after a booking or cancellation (and when a booking is refused: the
+    // times shown must be the current ones).
+    let changes = move || (book.version().get(), cancel.version().get());
+    let cells = Resource::new(changes, |_| open_cells(None));
+    let bookings = Resource::new(changes, |_| my_bookings());
+    let open = RwSignal::new(None::<i64>);
+    let latest_cells = Signal::derive(move || cells.get().and_then(Result::ok).map(|v| v.cells).unwrap_or_default());
+    let booked = move || matches!(book.value().get(), Some(Ok(_))) || query.read().get("booked").is_some();
+    let cancelled = move || matches!(cancel.value().get(), Some(Ok(_))) || query.read().get("cancelled").is_some();
+    let cancel_error: FormError = Signal::derive(move || cancel.value().get().and_then(Result::err));
+    view! {
+        <section class="panel" id="my-bookings" aria-labelledby="my-bookings-title">
+            <h2 id="my-bookings-title">{t.my_bookings_title}</h2>
+            <div aria-live="polite">
+                <Show when=booked><p class="success-banner" data-testid="booked-notice">{t.booked_notice}</p></Show>
+                <Show when=cancelled><p class="success-banner" data-testid="cancelled-notice">{t.cancelled_notice}</p></Show>
+            </div>
+            <ErrorSummary error=cancel_error />
+            <Transition>
+                {move || Suspend::new(async move {
+                    match bookings.await {
+                        Ok(rows) => view! { <MyBookings rows cancel /> }.into_any(),
+                        Err(error) => refused(error),
+                    }
+                })}
+            </Transition>
+            <p class="muted">{t.my_bookings_note}</p>
+        </section>
+        <section class="cabinet-cells" aria-labelledby="cabinet-cells-title">
+            <h2 id="cabinet-cells-title">{t.cabinet_cells_title}</h2>
+            <p class="muted">{t.cabinet_cells_lead}</p>
+            <Transition>
+                {move || Suspend::new(async move {
+                    match cells.await {
+                        Ok(view) => cells_for_donor(view, open),
+                        Err(error) => refused(error),
+                    }
+                })}
+            </Transition>
+        </section>
+        <BookingDialog open cells=latest_cells action=book />
+    }
+}
+
+fn cells_for_donor(view: CellsView, open: RwSignal<Option<i64>>) -> AnyView {
+    let locale = use_locale();
+    let t = texts(locale);
+    let Some(donor) = view.donor else {
+        return refused(crate::error::AppError::Unauthorized);
+    };
+    let blocked = donor.blocked.map(|b| {
+        view! {
+            <div class="notice notice--warning" role="status" data-testid="booking-blocked">
+                <strong>{t.book_blocked_all}". "</strong>{b.message(locale)}
+            </div>
+        }
+    });
+    let nothing_fits = !view.cells.iter().any(|c| fitting_need(&c.needed, &donor.blood).is_some());
+    let booking = BookingContext { donor, on_book: Some(Callback::new(move |id| open.set(Some(id)))) };
+    view! {
+        {blocked}
+        {nothing_fits.then(|| view! {
+            <section class="empty-state" data-testid="nothing-fits"><p>{t.cabinet_nothing_fits}</p></section>
+        })}
+        <CellsByDay cells=view.cells locale booking />
+    }
+    .into_any()
 }
 
 #[component]

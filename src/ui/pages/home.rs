@@ -52,13 +52,13 @@ pub fn HomePage() -> impl IntoView {
             <Transition fallback=move || view! { <p class="muted">{t.loading}</p> }>
                 {move || Suspend::new(async move {
                     match cells.await {
-                        Ok(list) if list.is_empty() => view! {
+                        Ok(view) if view.cells.is_empty() => view! {
                             <section class="empty-state" data-testid="empty-state">
                                 <h2>{t.empty_title}</h2>
                                 <p>{t.empty_text}</p>
                             </section>
                         }.into_any(),
-                        Ok(list) => view! { <CellsByDay cells=list locale /> }.into_any(),
+                        Ok(view) => view! { <CellsByDay cells=view.cells locale /> }.into_any(),
                         Err(_) => view! { <p class="error-banner" role="alert">{t.load_failed}</p> }.into_any(),
                     }
                 })}

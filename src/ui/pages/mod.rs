@@ -1,4 +1,5 @@
 pub mod admin;
+pub mod book;
 pub mod cabinet;
 pub mod home;
 pub mod login;

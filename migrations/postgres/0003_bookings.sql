@@ -1,0 +1,12 @@
+-- Booking records (R6): the daily purge writes down how many bookings it removed, and the
+-- cabinet lists a donor's own bookings.
+
+CREATE TABLE purge_runs (
+    id       BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    ran_at   TIMESTAMPTZ NOT NULL,
+    cutoff   DATE NOT NULL,
+    purged   BIGINT NOT NULL CHECK (purged >= 0)
+);
+
+CREATE INDEX bookings_by_donor ON bookings (donor_id, created_at);
+CREATE INDEX bookings_by_slot ON bookings (slot_id);

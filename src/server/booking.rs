@@ -1,0 +1,98 @@
+//! Booking and cancelling as the donor does it: validate the request, let the store apply the
+//! rules in one transaction, and turn its refusals into the caller's localised error.
+
+use super::accounts::message_id;
+use super::db::bookings::{self, BookOutcome, CancelOutcome, Now, Refusal};
+use super::mail::templates;
+use super::state::AppState;
+use crate::domain::{BookingRecord, Locale};
+use crate::error::AppError;
+use crate::i18n::texts;
+use chrono::NaiveTime;
+
+fn now(state: &AppState) -> Now {
+    Now { utc: state.clock.now(), tz: state.settings.time_zone }
+}
+
+fn cabinet_link(state: &AppState) -> String {
+    format!("{}/cabinet", state.settings.public_url())
+}
+
+/// The chosen time ("09:30") and the ticked «Подтверждаю запись», or field errors.
+pub fn validate_request(time: &str, confirmed: bool, locale: Locale) -> Result<NaiveTime, AppError> {
+    let t = texts(locale);
+    let mut errors = Vec::new();
+    let start = NaiveTime::parse_from_str(time.trim(), "%H:%M").ok();
+    if start.is_none() {
+        errors.push(crate::error::FieldError { field: "time".into(), message: t.book_pick_time.into() });
+    }
+    if !confirmed {
+        errors.push(crate::error::FieldError { field: "confirmed".into(), message: t.book_confirm_required.into() });
+    }
+    match start {
+        Some(start) if errors.is_empty() => Ok(start),
+        _ => Err(AppError::Validation { errors }),
+    }
+}
+
+/// Books a time for the donor. A repeated request (double click, retry) answers with the
+/// booking it already made instead of a second one.
+pub async fn book(
+    state: &AppState,
+    donor_id: i64,
+    cell_id: i64,
+    time: &str,
+    confirmed: bool,
+    locale: Locale,
+) -> Result<i64, AppError> {
+    let start = validate_request(time, confirmed, locale)?;
+    let link = cabinet_link(state);
+    let outcome = bookings::book(&state.db, donor_id, cell_id, start, now(state), &message_id(state), |facts| {
+        templates::booking_received(facts, &link)
+    })
+    .await?;
+    let t = texts(locale);
+    match outcome {
+        BookOutcome::Booked(facts) => {
+            state.mail_wake.notify_one();
+            Ok(facts.booking_id)
+        }
+        BookOutcome::Refused(Refusal::AlreadyBooked(id)) => Ok(id),
+        BookOutcome::Refused(Refusal::Rule(blocked)) => {
+            // Lost a race against the same donor's identical request: that one is the answer.
+            match bookings::active_booking(&state.db, donor_id).await? {
+                Some((id, cell, at)) if cell == cell_id && at == start => Ok(id),
+                _ => Err(AppError::Blocked(blocked)),
+            }
+        }
+        BookOutcome::Refused(Refusal::TimeTaken) => {
+            Err(AppError::Blocked(crate::domain::Blocked { rule: crate::domain::Rule::R7, until: None }))
+        }
+        BookOutcome::Refused(Refusal::GroupFilled) => Err(AppError::Conflict { message: t.book_group_filled.into() }),
+        BookOutcome::Refused(Refusal::Unavailable) => Err(AppError::Conflict { message: t.book_unavailable.into() }),
+    }
+}
+
+pub async fn cancel(state: &AppState, donor_id: i64, booking_id: i64, locale: Locale) -> Result<(), AppError> {
+    let link = cabinet_link(state);
+    let outcome = bookings::cancel(&state.db, donor_id, booking_id, now(state), &message_id(state), |facts| {
+        templates::booking_cancelled(facts, &link)
+    })
+    .await?;
+    match outcome {
+        CancelOutcome::Cancelled(_) => {
+            state.mail_wake.notify_one();
+            Ok(())
+        }
+        CancelOutcome::NotFound => Err(AppError::NotFound),
+        CancelOutcome::NotCancellable(status) => {
+            Err(AppError::Conflict { message: (texts(locale).cancel_not_possible)(status) })
+        }
+    }
+}
+
+/// The donor's bookings still on record (R6), newest first.
+pub async fn records(state: &AppState, donor_id: i64) -> Result<Vec<BookingRecord>, AppError> {
+    let today = state.now_local().date();
+    Ok(bookings::donor_records(&state.db, donor_id, crate::domain::rules::retention_cutoff(today)).await?)
+}

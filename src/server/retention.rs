@@ -1,0 +1,39 @@
+//! R6: a daily job deletes bookings dated more than ten days ago. It runs at start-up and then
+//! shortly after each local midnight; running twice is harmless, so several instances may.
+
+use super::db::bookings::purge_before;
+use super::db::Db;
+use super::state::AppState;
+use crate::domain::calendar::local_date;
+use crate::domain::rules::retention_cutoff;
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use std::time::Duration;
+
+/// Purges once; returns how many bookings were removed.
+pub async fn purge_once(db: &Db, tz: Tz, now: DateTime<Utc>) -> Result<u64, sqlx::Error> {
+    let cutoff = retention_cutoff(local_date(now, tz));
+    let purged = purge_before(db, cutoff, now).await?;
+    tracing::info!(purged, %cutoff, "purged old bookings (R6)");
+    Ok(purged)
+}
+
+/// Time until five minutes past the next local midnight.
+fn until_next_run(state: &AppState) -> Duration {
+    let now = state.now_local();
+    let next = (now.date() + chrono::Days::new(1)).and_hms_opt(0, 5, 0).unwrap_or(now);
+    (next - now).to_std().unwrap_or(Duration::from_secs(3600))
+}
+
+pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            if let Err(err) = purge_once(&state.db, state.settings.time_zone, state.clock.now()).await {
+                tracing::error!(error = %err, "purge of old bookings failed; retrying in an hour");
+                tokio::time::sleep(Duration::from_secs(3600)).await;
+                continue;
+            }
+            tokio::time::sleep(until_next_run(&state)).await;
+        }
+    })
+}
