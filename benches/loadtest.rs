@@ -9,7 +9,7 @@ use donor_booking::domain::{BloodGroup, BloodProfile, DonationType, Kell, Rh};
 use donor_booking::server::db::bookings::{book, BookOutcome, BookingFacts, Now};
 use donor_booking::server::db::cells::{create_cell, NewCell};
 use donor_booking::server::db::Db;
-use donor_booking::server::mail::Email;
+use donor_booking::server::mail::templates::booking_received;
 use donor_booking::server::synthetic::donors_with_sessions;
 use std::net::TcpListener;
 use std::process::Stdio;
@@ -126,18 +126,13 @@ fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
-async fn run(backend: &str, c: &Config) {
-    let (url, _dir) = fresh_database(backend).await;
-    let db = Db::connect(&url).await.unwrap();
-    db.migrate().await.unwrap();
-    let cell = new_cell(&db, 1, DonationType::Plasma, c.places).await;
-    let donors = donors_with_sessions(&db, "crowd", c.donors, BLOOD, Utc::now()).await.unwrap();
-
+/// Starts the real server binary on the database; returns its base URL once it answers.
+async fn start_server(url: &str, http: &reqwest::Client) -> (tokio::process::Child, String) {
     let port = free_port();
-    let mut server = Command::new(env!("CARGO_BIN_EXE_donor-booking"))
+    let server = Command::new(env!("CARGO_BIN_EXE_donor-booking"))
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .arg("serve")
-        .env("DATABASE_URL", &url)
+        .env("DATABASE_URL", url)
         .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
         .env("LOG_LEVEL", "error")
         .env("MAIL_DIR", std::env::temp_dir().join(format!("loadtest-mail-{port}")))
@@ -146,10 +141,82 @@ async fn run(backend: &str, c: &Config) {
         .spawn()
         .expect("start the server");
     let base = format!("http://127.0.0.1:{port}");
-    let http = reqwest::Client::builder().pool_max_idle_per_host(c.donors).build().unwrap();
     while http.get(format!("{base}/healthz")).send().await.map(|r| !r.status().is_success()).unwrap_or(true) {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    (server, base)
+}
+
+/// The live path: a registrar approves `bookings` one by one on `decide_on`; a client
+/// subscribed to `/events` on `listen_on` records, per event, the time from the commit (the
+/// event's `committed_at`) to its arrival. Same machine, same clock.
+async fn live_latencies(db: &Db, decide_on: &str, listen_on: &str, bookings: &[i64]) -> Vec<Duration> {
+    use donor_booking::domain::account::{Principal, StaffRole};
+    use donor_booking::server::auth::sessions;
+    let email = format!("bench-{}@registrar.invalid", rand::random::<u32>());
+    let staff =
+        donor_booking::server::db::accounts::create_staff(db, &email, "!bench", StaffRole::Registrar, Utc::now())
+            .await
+            .unwrap()
+            .unwrap();
+    let session = sessions::create(db, Principal::Staff { id: staff, role: StaffRole::Registrar }, Utc::now(), None)
+        .await
+        .unwrap();
+    let cookie = format!("session={session}");
+    let http = reqwest::Client::new();
+    let mut stream = http.get(format!("{listen_on}/events")).header("cookie", &cookie).send().await.unwrap();
+    let expected = bookings.len();
+    let listener = tokio::spawn(async move {
+        let (mut buffer, mut latencies) = (String::new(), Vec::new());
+        while latencies.len() < expected {
+            let Ok(Ok(Some(chunk))) = tokio::time::timeout(Duration::from_secs(10), stream.chunk()).await else {
+                break;
+            };
+            buffer.push_str(&String::from_utf8_lossy(&chunk));
+            while let Some(end) = buffer.find("\n\n") {
+                let frame: String = buffer.drain(..end + 2).collect();
+                let Some(data) = frame.lines().find_map(|l| l.strip_prefix("data:")) else { continue };
+                let Ok(message) = serde_json::from_str::<serde_json::Value>(data.trim()) else { continue };
+                if message["event"]["kind"] != "booking_changed" || message["event"]["status"] != "Approved" {
+                    continue;
+                }
+                let committed: chrono::DateTime<Utc> = serde_json::from_value(message["committed_at"].clone()).unwrap();
+                latencies.push((Utc::now() - committed).to_std().unwrap_or_default());
+            }
+        }
+        latencies
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await; // subscribed before the first decision
+    for id in bookings {
+        let form = [("booking_id", id.to_string()), ("decision", "approve".to_owned())];
+        let resp =
+            http.post(format!("{decide_on}/api/decide_booking")).header("cookie", &cookie).form(&form).send().await;
+        assert!(resp.is_ok_and(|r| r.status().is_success()), "decision failed");
+    }
+    let mut latencies = listener.await.unwrap();
+    assert_eq!(latencies.len(), bookings.len(), "every decision reached the subscriber");
+    latencies.sort();
+    latencies
+}
+
+fn print_live(label: &str, latencies: &[Duration]) {
+    println!(
+        "  live {label:<18} p50 {:.1} ms / p99 {:.1} ms ({} events)",
+        ms(percentile(latencies, 0.50)),
+        ms(percentile(latencies, 0.99)),
+        latencies.len()
+    );
+}
+
+async fn run(backend: &str, c: &Config) {
+    let (url, _dir) = fresh_database(backend).await;
+    let db = Db::connect(&url).await.unwrap();
+    db.migrate().await.unwrap();
+    let cell = new_cell(&db, 1, DonationType::Plasma, c.places).await;
+    let donors = donors_with_sessions(&db, "crowd", c.donors, BLOOD, Utc::now()).await.unwrap();
+
+    let http = reqwest::Client::builder().pool_max_idle_per_host(c.donors).build().unwrap();
+    let (mut server, base) = start_server(&url, &http).await;
 
     // Everyone at once: the tasks wait on one barrier, then press «Записаться».
     let barrier = Arc::new(tokio::sync::Barrier::new(donors.len() + 1));
@@ -185,6 +252,24 @@ async fn run(backend: &str, c: &Config) {
     let wall = started.elapsed();
     let fill = last_booking - started;
     latencies.sort();
+
+    // The live path on the bookings just made: one instance, and two on PostgreSQL.
+    let pending: Vec<i64> = {
+        use donor_booking::server::db::moderation::{queue, QueueFilter};
+        let filter = QueueFilter { status: donor_booking::domain::BookingStatus::Pending, date: None, kind: None };
+        let today = Utc::now().date_naive();
+        queue(&db, &filter, Utc::now(), today).await.unwrap().iter().map(|q| q.booking_id).collect()
+    };
+    let (first, rest) = pending.split_at(pending.len() / 2);
+    let one_instance = live_latencies(&db, &base, &base, first).await;
+    let two_instances = if backend == "postgres" {
+        let (mut second, other) = start_server(&url, &http).await;
+        let l = live_latencies(&db, &base, &other, rest).await;
+        let _ = second.kill().await;
+        Some(l)
+    } else {
+        None
+    };
     let _ = server.kill().await;
 
     // The ceiling: the same transaction (rules, conditional updates, insert, outbox row) on the
@@ -202,12 +287,7 @@ async fn run(backend: &str, c: &Config) {
                 loop {
                     let Some((i, (donor_id, _))) = queue.lock().unwrap().pop() else { break };
                     let now = Now { utc: Utc::now(), tz: chrono_tz::Europe::Moscow };
-                    let mail = |_: &BookingFacts| Email {
-                        to: "x@y".into(),
-                        subject: "s".into(),
-                        text: "t".into(),
-                        html: "h".into(),
-                    };
+                    let mail = |facts: &BookingFacts| booking_received(facts, "http://127.0.0.1/cabinet");
                     let id = format!("<ceiling-{i}@loadtest>");
                     let at = time_of(i as u32 % TIMES);
                     if let BookOutcome::Booked(_) = book(&db, donor_id, ceiling_cell, at, now, &id, mail).await.unwrap()
@@ -243,6 +323,10 @@ async fn run(backend: &str, c: &Config) {
         ceiling_time.as_secs_f64()
     );
     println!("  ratio                  {:.0} % of the ceiling", 100.0 * http_rate / ceiling_rate);
+    print_live("one instance", &one_instance);
+    if let Some(two) = &two_instances {
+        print_live("two instances", two);
+    }
     assert_eq!(booked, c.places, "a place was given twice or left unbooked");
     assert_eq!(errors, 0, "requests failed for reasons other than a full cell");
 }

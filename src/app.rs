@@ -3,9 +3,11 @@
 use crate::ui::layout::{Footer, Header, HydrationMarker};
 use crate::ui::locale::{detect_locale, use_locale};
 use crate::ui::pages::admin::AdminPage;
+use crate::ui::pages::audit::AuditPage;
 use crate::ui::pages::book::BookPage;
 use crate::ui::pages::cabinet::CabinetPage;
 use crate::ui::pages::login::{ConfirmEmailPage, LoginPage, ResendPage};
+use crate::ui::pages::moderation::ModerationPage;
 use crate::ui::pages::password::{ForgotPasswordPage, ResetPasswordPage};
 use crate::ui::pages::planning::PlanningPage;
 use crate::ui::pages::register::{RegisterPage, RegisteredPage};
@@ -65,6 +67,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/password/forgot") view=ForgotPasswordPage ssr=SsrMode::Async />
                     <Route path=path!("/password/reset") view=ResetPasswordPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/admin") view=AdminPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/audit") view=AuditPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/moderation") view=ModerationPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/planning") view=PlanningPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/:area") view=StaffHomePage ssr=SsrMode::Async />
                 </Routes>

@@ -39,3 +39,24 @@ export async function linkFromMail(to: string, needle: string, timeoutMs = 15_00
   }
   throw new Error(`no mail to ${to} with ${needle} in ${dir}`);
 }
+
+/** Waits for a message to `to` whose raw text contains every one of `needles`; returns it raw. */
+export async function rawMailWith(to: string, needles: string[], timeoutMs = 15_000): Promise<string> {
+  const dir = process.env.E2E_MAIL_DIR!;
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    let files: string[] = [];
+    try {
+      files = readdirSync(dir).filter((f) => f.endsWith('.eml'));
+    } catch {
+      // not created yet
+    }
+    for (const file of files) {
+      const raw = readFileSync(join(dir, file), 'utf8');
+      if (!raw.toLowerCase().includes(`to: ${to}`.toLowerCase())) continue;
+      if (needles.every((n) => raw.includes(n))) return raw;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`no mail to ${to} with ${needles.join(', ')} in ${dir}`);
+}

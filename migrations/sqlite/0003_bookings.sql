@@ -10,3 +10,13 @@ CREATE TABLE purge_runs (
 
 CREATE INDEX bookings_by_donor ON bookings (donor_id, created_at);
 CREATE INDEX bookings_by_slot ON bookings (slot_id);
+
+-- The audit log is append-only: the database refuses to change or delete its rows.
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN
+    SELECT RAISE(ABORT, 'audit_log is append-only');
+END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN
+    SELECT RAISE(ABORT, 'audit_log is append-only');
+END;

@@ -33,7 +33,9 @@ pub mod calendar;
 pub mod cells;
 pub mod donation;
 pub mod donor_code;
+pub mod events;
 pub mod locale;
+pub mod moderation;
 pub mod planning;
 pub mod rules;
 

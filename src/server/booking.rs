@@ -2,16 +2,25 @@
 //! rules in one transaction, and turn its refusals into the caller's localised error.
 
 use super::accounts::message_id;
-use super::db::bookings::{self, BookOutcome, CancelOutcome, Now, Refusal};
+use super::db::bookings::{self, BookOutcome, BookingFacts, CancelOutcome, Now, Refusal};
 use super::mail::templates;
 use super::state::AppState;
-use crate::domain::{BookingRecord, Locale};
+use crate::domain::events::LiveEvent;
+use crate::domain::{BookingRecord, BookingStatus, Locale};
 use crate::error::AppError;
 use crate::i18n::texts;
 use chrono::NaiveTime;
 
 fn now(state: &AppState) -> Now {
     Now { utc: state.clock.now(), tz: state.settings.time_zone }
+}
+
+/// What open pages must re-fetch after a booking changed: its cell's places and the booking.
+pub fn changed(facts: &BookingFacts, status: BookingStatus) -> [LiveEvent; 2] {
+    [
+        LiveEvent::CellChanged { cell_id: facts.cell_id },
+        LiveEvent::BookingChanged { booking_id: facts.booking_id, donor_id: facts.donor_id, status },
+    ]
 }
 
 fn cabinet_link(state: &AppState) -> String {
@@ -55,6 +64,7 @@ pub async fn book(
     match outcome {
         BookOutcome::Booked(facts) => {
             state.mail_wake.notify_one();
+            state.events.publish(&state.db, &changed(&facts, BookingStatus::Pending)).await;
             Ok(facts.booking_id)
         }
         BookOutcome::Refused(Refusal::AlreadyBooked(id)) => Ok(id),
@@ -80,8 +90,9 @@ pub async fn cancel(state: &AppState, donor_id: i64, booking_id: i64, locale: Lo
     })
     .await?;
     match outcome {
-        CancelOutcome::Cancelled(_) => {
+        CancelOutcome::Cancelled(facts) => {
             state.mail_wake.notify_one();
+            state.events.publish(&state.db, &changed(&facts, BookingStatus::Cancelled)).await;
             Ok(())
         }
         CancelOutcome::NotFound => Err(AppError::NotFound),

@@ -38,6 +38,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/lang/{code}", get(switch_language))
+        .route("/events", get(super::events::stream))
         .leptos_routes_with_context(&state, routes, page_context.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
@@ -81,6 +82,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     }
     .spawn();
     super::retention::spawn(state.clone());
+    state.events.spawn_listener(&state.db);
     let listener = tokio::net::TcpListener::bind(settings.site_addr)
         .await
         .with_context(|| format!("cannot listen on {}", settings.site_addr))?;

@@ -24,6 +24,8 @@ pub struct AppState {
     pub login_throttle: Arc<Throttle>,
     pub ip_throttle: Arc<Throttle>,
     pub resend_throttle: Arc<Throttle>,
+    /// Live events to open pages (SSE), relayed across instances on PostgreSQL.
+    pub events: super::events::EventHub,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -50,6 +52,7 @@ impl AppState {
             login_throttle: Arc::new(Throttle::new(5, chrono::Duration::minutes(15))),
             ip_throttle: Arc::new(Throttle::new(20, chrono::Duration::minutes(15))),
             resend_throttle: Arc::new(Throttle::new(3, chrono::Duration::minutes(15))),
+            events: super::events::EventHub::default(),
         })
     }
 

@@ -5,5 +5,6 @@ pub mod booking;
 pub mod cells;
 pub mod forms;
 pub mod layout;
+pub mod live;
 pub mod locale;
 pub mod pages;

@@ -136,6 +136,7 @@ pub struct TestServer {
     pub db: TestDb,
     /// Where mail goes when no SMTP port is given (the `.eml` directory transport).
     pub mail_dir: tempfile::TempDir,
+    smtp_port: Option<u16>,
     child: Child,
 }
 
@@ -182,7 +183,7 @@ impl TestServer {
             command.env("SMTP_HOST", "127.0.0.1").env("SMTP_PORT", smtp_port.to_string()).env("SMTP_SECURITY", "none");
         }
         let child = command.spawn().expect("start donor-booking serve");
-        let server = TestServer { base, db, mail_dir, child };
+        let server = TestServer { base, db, mail_dir, smtp_port: options.smtp_port, child };
         server.wait_until_healthy().await;
         server
     }
@@ -218,6 +219,43 @@ impl TestServer {
         let resp = self.client().get(self.url(path)).send().await.expect("GET");
         assert!(resp.status().is_success(), "GET {path}: {}", resp.status());
         resp.text().await.expect("body")
+    }
+}
+
+/// A second server process on the same database (several instances behind a balancer).
+pub struct Sibling {
+    pub base: String,
+    _child: Child,
+}
+
+impl TestServer {
+    pub async fn sibling(&self) -> Sibling {
+        let port = free_port();
+        let base = format!("http://127.0.0.1:{port}");
+        let mut command = Command::new(binary());
+        command
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .arg("serve")
+            .env("DATABASE_URL", &self.db.url)
+            .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+            .env("LOG_LEVEL", "warn")
+            .env("MAIL_DIR", self.mail_dir.path())
+            .env("MAIL_RETRY_BASE_SECS", "1")
+            .env("PUBLIC_URL", &base)
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .kill_on_drop(true);
+        if let Some(smtp_port) = self.smtp_port {
+            command.env("SMTP_HOST", "127.0.0.1").env("SMTP_PORT", smtp_port.to_string()).env("SMTP_SECURITY", "none");
+        }
+        let child = command.spawn().expect("start a second instance");
+        let client = reqwest::Client::new();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !client.get(format!("{base}/healthz")).send().await.is_ok_and(|r| r.status().is_success()) {
+            assert!(Instant::now() < deadline, "second instance did not start");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Sibling { base, _child: child }
     }
 }
 

@@ -62,6 +62,8 @@ pub async fn donor_standing(db: &Db, donor_id: i64) -> Result<Option<(BloodProfi
 #[derive(Clone, Debug)]
 pub struct BookingFacts {
     pub booking_id: i64,
+    pub cell_id: i64,
+    pub donor_id: i64,
     pub email: String,
     pub locale: Locale,
     pub date: NaiveDate,
@@ -219,6 +221,8 @@ pub async fn book(
         };
         let facts = BookingFacts {
             booking_id,
+            cell_id,
+            donor_id,
             email: donor.email,
             locale: Locale::from_code(&donor.locale).unwrap_or_default(),
             date: slot.date,
@@ -244,6 +248,7 @@ pub async fn active_booking(db: &Db, donor_id: i64) -> Result<Option<(i64, i64, 
 #[derive(sqlx::FromRow)]
 struct RecordRow {
     id: i64,
+    cell_id: i64,
     status: String,
     date: NaiveDate,
     start: NaiveTime,
@@ -268,7 +273,7 @@ impl RecordRow {
     }
 }
 
-const RECORDS: &str = "SELECT b.id, b.status, c.date, s.start, c.donation_type, p.name AS place_name, \
+const RECORDS: &str = "SELECT b.id, b.cell_id, b.status, c.date, s.start, c.donation_type, p.name AS place_name, \
                        p.address AS place_address, b.rejection_reason \
                        FROM bookings b JOIN cells c ON c.id = b.cell_id JOIN time_slots s ON s.id = b.slot_id \
                        JOIN places p ON p.id = c.place_id";
@@ -304,7 +309,7 @@ pub async fn cancel(
     let outcome = in_write_tx_keep_if!(db, keep, tx => 'cancel: {
         let row: Option<RecordRow> = sqlx::query_as(&format!("{RECORDS} WHERE b.id = $1 AND b.donor_id = $2"))
             .bind(booking_id).bind(donor_id).fetch_optional(&mut *tx).await?;
-        let Some(record) = row.map(RecordRow::record).transpose()? else {
+        let Some((cell_id, record)) = row.map(|r| Ok::<_, sqlx::Error>((r.cell_id, r.record()?))).transpose()? else {
             break 'cancel CancelOutcome::NotFound;
         };
         if !record.can_cancel(now.local()) {
@@ -335,6 +340,8 @@ pub async fn cancel(
             .bind(donor_id).fetch_one(&mut *tx).await?;
         let facts = BookingFacts {
             booking_id,
+            cell_id,
+            donor_id,
             email,
             locale: Locale::from_code(&locale).unwrap_or_default(),
             date: record.date,

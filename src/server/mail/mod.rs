@@ -2,6 +2,7 @@
 //! that causes it; a background worker delivers it with retries. A mail server that is down
 //! delays mail but loses none.
 
+pub mod ics;
 pub mod outbox;
 pub mod templates;
 pub mod transport;
@@ -14,4 +15,13 @@ pub struct Email {
     pub subject: String,
     pub text: String,
     pub html: String,
+    pub attachment: Option<Attachment>,
+}
+
+/// A text attachment (the approval's calendar entry).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Attachment {
+    pub name: String,
+    pub content_type: String,
+    pub body: String,
 }

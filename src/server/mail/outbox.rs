@@ -13,11 +13,12 @@ where
     E: Executor<'c, Database = DB>,
     for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
     for<'q> String: Encode<'q, DB> + Type<DB>,
+    for<'q> Option<String>: Encode<'q, DB> + Type<DB>,
     for<'q> DateTime<Utc>: Encode<'q, DB> + Type<DB>,
 {
     sqlx::query::<DB>(
-        "INSERT INTO mail_outbox (recipient, subject, text_body, html_body, message_id, status, next_attempt_at, created_at) \
-         VALUES ($1, $2, $3, $4, $5, 'queued', $6, $6)",
+        "INSERT INTO mail_outbox (recipient, subject, text_body, html_body, message_id, status, next_attempt_at, created_at, \
+         attachment_name, attachment_type, attachment_body) VALUES ($1, $2, $3, $4, $5, 'queued', $6, $6, $7, $8, $9)",
     )
     .bind(email.to.clone())
     .bind(email.subject.clone())
@@ -25,6 +26,9 @@ where
     .bind(email.html.clone())
     .bind(message_id.to_owned())
     .bind(now)
+    .bind(email.attachment.as_ref().map(|a| a.name.clone()))
+    .bind(email.attachment.as_ref().map(|a| a.content_type.clone()))
+    .bind(email.attachment.as_ref().map(|a| a.body.clone()))
     .execute(conn)
     .await?;
     Ok(())
@@ -41,6 +45,9 @@ pub struct Outgoing {
     pub message_id: String,
     pub attempts: i64,
     pub created_at: DateTime<Utc>,
+    pub attachment_name: Option<String>,
+    pub attachment_type: Option<String>,
+    pub attachment_body: Option<String>,
 }
 
 /// How long a claimed row stays with one worker before another may take it (a crashed
@@ -49,7 +56,8 @@ pub const CLAIM_LEASE: Duration = Duration::seconds(120);
 
 const DUE: &str =
     "status IN ('queued', 'sending') AND next_attempt_at <= $1 AND (locked_until IS NULL OR locked_until <= $1)";
-const COLUMNS: &str = "id, recipient, subject, text_body, html_body, message_id, attempts, created_at";
+const COLUMNS: &str = "id, recipient, subject, text_body, html_body, message_id, attempts, created_at, \
+                       attachment_name, attachment_type, attachment_body";
 
 /// Claims up to `limit` due rows for this worker. PostgreSQL skips rows other instances hold;
 /// SQLite serialises writers, so a plain select inside an immediate transaction is enough.

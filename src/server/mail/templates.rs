@@ -1,7 +1,8 @@
 //! The texts of every e-mail, Russian and English, plain text plus a simple HTML part.
 
-use super::Email;
+use super::{Attachment, Email};
 use crate::domain::Locale;
+use crate::domain::RejectionReason;
 use crate::server::db::bookings::BookingFacts;
 
 /// Escapes text for HTML element content and attribute values.
@@ -50,7 +51,7 @@ fn compose(to: &str, locale: Locale, subject: &str, paragraphs: &[&str], link: O
     }
     text.push_str(&format!("— {signature}\n"));
     html.push_str(&format!("<p style=\"color:#4f5768\">— {}</p></body></html>", escape(signature)));
-    Email { to: to.to_owned(), subject: subject.to_owned(), text, html }
+    Email { to: to.to_owned(), subject: subject.to_owned(), text, html, attachment: None }
 }
 
 pub fn confirm_email(to: &str, locale: Locale, link: &str) -> Email {
@@ -205,6 +206,82 @@ pub fn booking_cancelled(facts: &BookingFacts, cabinet_link: &str) -> Email {
             facts.locale,
             "Donation booking cancelled",
             &["Hello,", "You have cancelled your donation booking:", &lines, "You can book again from the next day."],
+            Some(("Open your cabinet", cabinet_link)),
+        ),
+    }
+}
+
+pub fn booking_approved(facts: &BookingFacts, calendar: Attachment, cabinet_link: &str) -> Email {
+    let lines = booking_lines(facts);
+    let mut mail = match facts.locale {
+        Locale::Ru => compose(
+            &facts.email,
+            facts.locale,
+            "Запись на донацию подтверждена",
+            &[
+                "Здравствуйте!",
+                "Ваша запись на донацию подтверждена (статус «Подтверждена»). Ждём вас:",
+                &lines,
+                "Возьмите с собой паспорт. Накануне и в день донации не употребляйте жирную пищу и алкоголь, утром обязательно лёгкий завтрак; за час до донации не курите.",
+                "Событие для календаря — во вложении. Если планы изменились, отмените запись в личном кабинете.",
+            ],
+            Some(("Открыть личный кабинет", cabinet_link)),
+        ),
+        Locale::En => compose(
+            &facts.email,
+            facts.locale,
+            "Donation booking approved",
+            &[
+                "Hello,",
+                "Your donation booking is approved (status “Approved”). We expect you:",
+                &lines,
+                "Bring your passport. The day before and on the day avoid fatty food and alcohol, have a light breakfast, and do not smoke for an hour before donating.",
+                "A calendar event is attached. If your plans change, cancel the booking in your cabinet.",
+            ],
+            Some(("Open your cabinet", cabinet_link)),
+        ),
+    };
+    mail.attachment = Some(calendar);
+    mail
+}
+
+pub fn booking_rejected(facts: &BookingFacts, reason: RejectionReason, cabinet_link: &str) -> Email {
+    use crate::domain::Labelled;
+    let lines = booking_lines(facts);
+    let why = reason.label(facts.locale);
+    match facts.locale {
+        Locale::Ru => compose(
+            &facts.email,
+            facts.locale,
+            "Запись на донацию отклонена",
+            &[
+                "Здравствуйте!",
+                "К сожалению, ваша запись на донацию отклонена:",
+                &lines,
+                &format!("Причина: {why}"),
+                if reason == RejectionReason::Other {
+                    "Подробности сообщат при личном обращении в центр крови."
+                } else {
+                    "Вы можете записаться снова, когда причина будет устранена."
+                },
+            ],
+            Some(("Открыть личный кабинет", cabinet_link)),
+        ),
+        Locale::En => compose(
+            &facts.email,
+            facts.locale,
+            "Donation booking rejected",
+            &[
+                "Hello,",
+                "Unfortunately your donation booking has been rejected:",
+                &lines,
+                &format!("Reason: {why}"),
+                if reason == RejectionReason::Other {
+                    "You will be told the details in person at the blood centre."
+                } else {
+                    "You can book again once the reason no longer applies."
+                },
+            ],
             Some(("Open your cabinet", cabinet_link)),
         ),
     }

@@ -2,7 +2,7 @@
 //! with a console line per message, so a developer can click the confirmation link.
 
 use super::outbox::Outgoing;
-use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
+use lettre::message::{header::ContentType, Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::path::PathBuf;
@@ -86,15 +86,21 @@ impl MailTransport {
 
 fn build_message(from: &Mailbox, mail: &Outgoing) -> Result<Message, String> {
     let to: Mailbox = mail.recipient.parse().map_err(|e| format!("bad recipient: {e}"))?;
+    let body = MultiPart::alternative()
+        .singlepart(SinglePart::builder().header(ContentType::TEXT_PLAIN).body(mail.text_body.clone()))
+        .singlepart(SinglePart::builder().header(ContentType::TEXT_HTML).body(mail.html_body.clone()));
+    let body = match (&mail.attachment_name, &mail.attachment_type, &mail.attachment_body) {
+        (Some(name), Some(kind), Some(content)) => {
+            let kind = ContentType::parse(kind).map_err(|e| format!("bad attachment type: {e}"))?;
+            MultiPart::mixed().multipart(body).singlepart(Attachment::new(name.clone()).body(content.clone(), kind))
+        }
+        _ => body,
+    };
     Message::builder()
         .from(from.clone())
         .to(to)
         .subject(mail.subject.clone())
         .message_id(Some(mail.message_id.clone()))
-        .multipart(
-            MultiPart::alternative()
-                .singlepart(SinglePart::builder().header(ContentType::TEXT_PLAIN).body(mail.text_body.clone()))
-                .singlepart(SinglePart::builder().header(ContentType::TEXT_HTML).body(mail.html_body.clone())),
-        )
+        .multipart(body)
         .map_err(|e| e.to_string())
 }

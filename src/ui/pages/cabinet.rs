@@ -4,12 +4,14 @@ use crate::api::booking::{my_bookings, Book, CancelBooking};
 use crate::api::cells::{open_cells, CellsView};
 use crate::api::profile::{my_profile, ChangeDonorCode, ChangePassword};
 use crate::domain::cells::fitting_need;
-use crate::domain::Labelled;
+use crate::domain::events::{LiveEvent, LiveMessage};
+use crate::domain::{BookingStatus, Labelled};
 use crate::i18n::texts;
 use crate::ui::access::refused;
 use crate::ui::booking::{BookingDialog, MyBookings};
 use crate::ui::cells::{BookingContext, CellsByDay};
 use crate::ui::forms::{ErrorSummary, FormError, TextField};
+use crate::ui::live::use_live_events;
 use crate::ui::locale::use_locale;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -67,7 +69,18 @@ fn BookingArea() -> impl IntoView {
     let cancel = ServerAction::<CancelBooking>::new();
     // Both lists change after a booking or cancellation (and when a booking is refused: the
     // times shown must be the current ones).
-    let changes = move || (book.version().get(), cancel.version().get());
+    // …and when a live event says something this donor sees changed (or the stream reconnected).
+    let live = RwSignal::new(0u32);
+    let status_notice = RwSignal::new(None::<BookingStatus>);
+    use_live_events(move |message| {
+        if let Some(LiveMessage { event: LiveEvent::BookingChanged { status, .. }, .. }) = message {
+            if matches!(status, BookingStatus::Approved | BookingStatus::Rejected) {
+                status_notice.set(Some(status));
+            }
+        }
+        live.update(|n| *n += 1);
+    });
+    let changes = move || (book.version().get(), cancel.version().get(), live.get());
     let cells = Resource::new(changes, |_| open_cells(None));
     let bookings = Resource::new(changes, |_| my_bookings());
     let open = RwSignal::new(None::<i64>);
@@ -81,6 +94,9 @@ fn BookingArea() -> impl IntoView {
             <div aria-live="polite">
                 <Show when=booked><p class="success-banner" data-testid="booked-notice">{t.booked_notice}</p></Show>
                 <Show when=cancelled><p class="success-banner" data-testid="cancelled-notice">{t.cancelled_notice}</p></Show>
+                {move || status_notice.get().map(|status| view! {
+                    <p class="notice" role="status" data-testid="status-notice">{(t.status_changed)(status.label(locale))}</p>
+                })}
             </div>
             <ErrorSummary error=cancel_error />
             <Transition>

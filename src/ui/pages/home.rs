@@ -17,7 +17,11 @@ pub fn HomePage() -> impl IntoView {
     // The filter lives in the URL (`?type=plasma`): links work without JavaScript, and once
     // hydrated the router turns them into a client-side re-fetch through the server function.
     let selected = Memo::new(move |_| query.read().get("type").and_then(|code| DonationType::from_code(&code)));
-    let cells = Resource::new(move || selected.get(), |kind| open_cells(kind.map(|k| k.code().to_owned())));
+    // Free places change as donors book: a live event re-fetches the list.
+    let live = RwSignal::new(0u32);
+    crate::ui::live::use_live_events(move |_| live.update(|n| *n += 1));
+    let cells =
+        Resource::new(move || (selected.get(), live.get()), |(kind, _)| open_cells(kind.map(|k| k.code().to_owned())));
 
     let chip = move |kind: Option<DonationType>| {
         let href = kind.map_or_else(|| "/".to_owned(), |k| format!("/?type={}", k.code()));

@@ -1,8 +1,10 @@
 pub mod admin;
+pub mod audit;
 pub mod book;
 pub mod cabinet;
 pub mod home;
 pub mod login;
+pub mod moderation;
 pub mod not_found;
 pub mod password;
 pub mod planning;

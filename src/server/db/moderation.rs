@@ -1,0 +1,303 @@
+//! The registrar's queue and decisions, visit marks, and the audit log. A decision is a
+//! conditional update on the status it expects, so of two registrars acting at once exactly
+//! one changes the booking; the other learns who decided and how.
+
+use super::bookings::BookingFacts;
+use super::{decode, in_write_tx_keep_if, on_pool, Db};
+use crate::domain::moderation::{visit_can_be_marked, warnings, Decision, OtherBooking, QueueItem};
+use crate::domain::{BloodProfile, BookingStatus, Coded, DonationType, Locale, RejectionReason};
+use crate::server::mail::{outbox, Email};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use std::collections::HashMap;
+
+#[derive(sqlx::FromRow)]
+struct QueueRow {
+    booking_id: i64,
+    donor_id: i64,
+    status: String,
+    created_at: DateTime<Utc>,
+    date: NaiveDate,
+    start: NaiveTime,
+    donation_type: String,
+    place_name: String,
+    email: String,
+    blood_group: String,
+    rh: String,
+    kell: String,
+    donor_code: String,
+    donor_code_changed_at: Option<DateTime<Utc>>,
+    last_donation_on: Option<NaiveDate>,
+    rejection_reason: Option<String>,
+    rejection_comment: Option<String>,
+    decided_by: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct OtherRow {
+    donor_id: i64,
+    id: i64,
+    date: NaiveDate,
+    status: String,
+    donation_type: String,
+}
+
+pub struct QueueFilter {
+    pub status: BookingStatus,
+    pub date: Option<NaiveDate>,
+    pub kind: Option<DonationType>,
+}
+
+const QUEUE: &str = "SELECT b.id AS booking_id, b.donor_id, b.status, b.created_at, c.date, s.start, c.donation_type, \
+     p.name AS place_name, d.email, d.blood_group, d.rh, d.kell, d.donor_code, d.donor_code_changed_at, \
+     d.last_donation_on, b.rejection_reason, b.rejection_comment, st.email AS decided_by \
+     FROM bookings b JOIN donors d ON d.id = b.donor_id JOIN cells c ON c.id = b.cell_id \
+     JOIN time_slots s ON s.id = b.slot_id JOIN places p ON p.id = c.place_id \
+     LEFT JOIN staff st ON st.id = b.decided_by";
+
+/// Bookings with the filter's status, oldest request first (at most 200), with each donor's
+/// other bookings on record and the computed warnings.
+pub async fn queue(
+    db: &Db,
+    filter: &QueueFilter,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+) -> Result<Vec<QueueItem>, sqlx::Error> {
+    let kind = filter.kind.map(|k| k.code());
+    let rows: Vec<QueueRow> = on_pool!(db, pool => sqlx::query_as(&format!(
+        "{QUEUE} WHERE b.status = $1 AND ($2 IS NULL OR c.date = $2) AND ($3 IS NULL OR c.donation_type = $3) \
+         ORDER BY b.created_at, b.id LIMIT 200"
+    )).bind(filter.status.code()).bind(filter.date).bind(kind).fetch_all(pool).await?);
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Ids are integers from the database, so listing them in the SQL is safe.
+    let donors = rows.iter().map(|r| r.donor_id.to_string()).collect::<Vec<_>>().join(",");
+    let others: Vec<OtherRow> = on_pool!(db, pool => sqlx::query_as(&format!(
+        "SELECT b.donor_id, b.id, c.date, b.status, c.donation_type FROM bookings b JOIN cells c ON c.id = b.cell_id \
+         WHERE b.donor_id IN ({donors}) ORDER BY c.date DESC"
+    )).fetch_all(pool).await?);
+    let mut by_donor: HashMap<i64, Vec<(i64, OtherBooking)>> = HashMap::new();
+    for o in others {
+        let other = OtherBooking { date: o.date, status: decode(&o.status)?, donation_type: decode(&o.donation_type)? };
+        by_donor.entry(o.donor_id).or_default().push((o.id, other));
+    }
+    rows.into_iter()
+        .map(|r| {
+            let others: Vec<OtherBooking> = by_donor
+                .get(&r.donor_id)
+                .map(|v| v.iter().filter(|(id, _)| *id != r.booking_id).map(|(_, o)| o.clone()).collect())
+                .unwrap_or_default();
+            let status = decode(&r.status)?;
+            Ok(QueueItem {
+                booking_id: r.booking_id,
+                status,
+                visit_markable: visit_can_be_marked(status, r.date, today),
+                created_at: r.created_at,
+                date: r.date,
+                time: r.start,
+                donation_type: decode(&r.donation_type)?,
+                place_name: r.place_name,
+                donor_email: r.email,
+                blood: BloodProfile { group: decode(&r.blood_group)?, rh: decode(&r.rh)?, kell: decode(&r.kell)? },
+                donor_code: r.donor_code,
+                donor_code_changed_at: r.donor_code_changed_at,
+                last_donation_on: r.last_donation_on,
+                warnings: warnings(r.date, r.last_donation_on, &others, r.donor_code_changed_at, now),
+                other_bookings: others,
+                rejection_reason: r.rejection_reason.as_deref().map(decode::<RejectionReason>).transpose()?,
+                rejection_comment: r.rejection_comment,
+                decided_by: r.decided_by,
+            })
+        })
+        .collect()
+}
+
+/// The booking as it stood when someone else got there first.
+#[derive(Clone, Debug)]
+pub struct AlreadyDecided {
+    pub status: BookingStatus,
+    pub by: Option<String>,
+    pub at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug)]
+pub enum ChangeOutcome {
+    Changed(BookingFacts),
+    AlreadyDecided(AlreadyDecided),
+    NotFound,
+    /// A visit mark before the booking's day.
+    TooEarly,
+}
+
+#[derive(sqlx::FromRow)]
+struct Target {
+    donor_id: i64,
+    cell_id: i64,
+    slot_id: i64,
+    quota_id: i64,
+    status: String,
+    date: NaiveDate,
+    start: NaiveTime,
+    donation_type: String,
+    place_name: String,
+    place_address: String,
+    email: String,
+    locale: String,
+    decided_at: Option<DateTime<Utc>>,
+    decided_by: Option<String>,
+}
+
+const TARGET: &str =
+    "SELECT b.donor_id, b.cell_id, b.slot_id, b.quota_id, b.status, c.date, s.start, c.donation_type, \
+     p.name AS place_name, p.address AS place_address, d.email, d.locale, b.decided_at, st.email AS decided_by \
+     FROM bookings b JOIN donors d ON d.id = b.donor_id JOIN cells c ON c.id = b.cell_id \
+     JOIN time_slots s ON s.id = b.slot_id JOIN places p ON p.id = c.place_id \
+     LEFT JOIN staff st ON st.id = b.decided_by WHERE b.id = $1";
+
+impl Target {
+    fn facts(self, booking_id: i64) -> Result<BookingFacts, sqlx::Error> {
+        Ok(BookingFacts {
+            booking_id,
+            cell_id: self.cell_id,
+            donor_id: self.donor_id,
+            email: self.email,
+            locale: Locale::from_code(&self.locale).unwrap_or_default(),
+            date: self.date,
+            time: self.start,
+            donation_type: decode(&self.donation_type)?,
+            place_name: self.place_name,
+            place_address: self.place_address,
+        })
+    }
+
+    fn already(&self) -> Result<AlreadyDecided, sqlx::Error> {
+        Ok(AlreadyDecided { status: decode(&self.status)?, by: self.decided_by.clone(), at: self.decided_at })
+    }
+}
+
+/// Which change a registrar makes, and from which status.
+pub enum Change {
+    Decide(Decision),
+    /// «Донация состоялась» (`true`) or «Неявка» (`false`), on or after the booking's day.
+    Visit {
+        donated: bool,
+        today: NaiveDate,
+    },
+}
+
+impl Change {
+    fn expected_status(&self) -> BookingStatus {
+        match self {
+            Change::Decide(_) => BookingStatus::Pending,
+            Change::Visit { .. } => BookingStatus::Approved,
+        }
+    }
+
+    pub fn new_status(&self) -> BookingStatus {
+        match self {
+            Change::Decide(d) => d.status(),
+            Change::Visit { donated: true, .. } => BookingStatus::Donated,
+            Change::Visit { donated: false, .. } => BookingStatus::NoShow,
+        }
+    }
+}
+
+/// Applies a registrar's change: the status moves only from the expected one; a rejection
+/// returns the places; a donation sets the donor's last donation date (R5); the audit row and
+/// the donor's e-mail (when `compose` gives one) are written in the same transaction.
+pub async fn change(
+    db: &Db,
+    booking_id: i64,
+    staff_id: i64,
+    change: &Change,
+    now: DateTime<Utc>,
+    message_id: &str,
+    compose: impl Fn(&BookingFacts) -> Option<Email>,
+) -> Result<ChangeOutcome, sqlx::Error> {
+    let (from, to) = (change.expected_status(), change.new_status());
+    let (reason, comment) = match change {
+        Change::Decide(Decision::Reject { reason, comment }) => (Some(reason.code()), comment.clone()),
+        _ => (None, None),
+    };
+    let keep = |out: &ChangeOutcome| matches!(out, ChangeOutcome::Changed(_));
+    let outcome = in_write_tx_keep_if!(db, keep, tx => 'change: {
+        let Some(target): Option<Target> = sqlx::query_as(TARGET).bind(booking_id).fetch_optional(&mut *tx).await? else {
+            break 'change ChangeOutcome::NotFound;
+        };
+        if target.status != from.code() {
+            break 'change ChangeOutcome::AlreadyDecided(target.already()?);
+        }
+        if let Change::Visit { today, .. } = change {
+            if target.date > *today {
+                break 'change ChangeOutcome::TooEarly;
+            }
+        }
+        let updated = match change {
+            Change::Decide(_) => sqlx::query(
+                "UPDATE bookings SET status = $3, rejection_reason = $4, rejection_comment = $5, decided_at = $6, \
+                 decided_by = $7 WHERE id = $1 AND status = $2",
+            )
+            .bind(booking_id).bind(from.code()).bind(to.code()).bind(reason).bind(&comment).bind(now).bind(staff_id)
+            .execute(&mut *tx).await?,
+            Change::Visit { .. } => sqlx::query("UPDATE bookings SET status = $3 WHERE id = $1 AND status = $2")
+                .bind(booking_id).bind(from.code()).bind(to.code())
+                .execute(&mut *tx).await?,
+        };
+        if updated.rows_affected() == 0 {
+            // Another registrar's transaction committed between our read and our update.
+            let now_row: Target = sqlx::query_as(TARGET).bind(booking_id).fetch_one(&mut *tx).await?;
+            break 'change ChangeOutcome::AlreadyDecided(now_row.already()?);
+        }
+        if to == BookingStatus::Rejected {
+            sqlx::query("UPDATE time_slots SET booked = booked - 1 WHERE id = $1 AND booked > 0")
+                .bind(target.slot_id).execute(&mut *tx).await?;
+            sqlx::query("UPDATE group_quotas SET booked = booked - 1 WHERE id = $1 AND booked > 0")
+                .bind(target.quota_id).execute(&mut *tx).await?;
+        }
+        if to == BookingStatus::Donated {
+            sqlx::query(
+                "UPDATE donors SET last_donation_on = $2 WHERE id = $1 AND (last_donation_on IS NULL OR last_donation_on < $2)",
+            )
+            .bind(target.donor_id).bind(target.date).execute(&mut *tx).await?;
+        }
+        let action = match change {
+            Change::Decide(_) => "decide",
+            Change::Visit { .. } => "visit",
+        };
+        sqlx::query(
+            "INSERT INTO audit_log (at, staff_id, booking_id, action, from_status, to_status, reason, comment) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(now).bind(staff_id).bind(booking_id).bind(action).bind(from.code()).bind(to.code()).bind(reason)
+        .bind(&comment)
+        .execute(&mut *tx).await?;
+        let facts = target.facts(booking_id)?;
+        if let Some(mail) = compose(&facts) {
+            outbox::enqueue(&mut *tx, &mail, message_id, now).await?;
+        }
+        ChangeOutcome::Changed(facts)
+    });
+    Ok(outcome)
+}
+
+/// One row of the audit log as admins read it.
+#[derive(Clone, Debug, sqlx::FromRow, serde::Serialize, serde::Deserialize, PartialEq, Eq)]
+pub struct AuditRow {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub staff_email: Option<String>,
+    pub booking_id: Option<i64>,
+    pub action: String,
+    pub from_status: Option<String>,
+    pub to_status: Option<String>,
+    pub reason: Option<String>,
+    pub comment: Option<String>,
+}
+
+/// The newest entries first. The table is only ever inserted into.
+pub async fn audit_log(db: &Db, limit: i64) -> Result<Vec<AuditRow>, sqlx::Error> {
+    Ok(on_pool!(db, pool => sqlx::query_as(
+        "SELECT a.id, a.at, s.email AS staff_email, a.booking_id, a.action, a.from_status, a.to_status, a.reason, a.comment \
+         FROM audit_log a LEFT JOIN staff s ON s.id = a.staff_id ORDER BY a.id DESC LIMIT $1",
+    ).bind(limit).fetch_all(pool).await?))
+}

@@ -1,0 +1,58 @@
+//! The admins' read-only audit log: who decided what, when, from which status to which.
+
+use crate::api::moderation::audit_entries;
+use crate::domain::Labelled;
+use crate::i18n::texts;
+use crate::ui::access::refused;
+use crate::ui::locale::use_locale;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn AuditPage() -> impl IntoView {
+    let locale = use_locale();
+    let t = texts(locale);
+    let entries = Resource::new(|| (), |_| audit_entries());
+    let status = move |s: Option<crate::domain::BookingStatus>| s.map(|s| s.label(locale)).unwrap_or("—");
+    view! {
+        <Title text=t.audit_title />
+        <h1>{t.audit_title}</h1>
+        <p class="muted">{t.audit_lead}</p>
+        <Suspense>
+            {move || Suspend::new(async move {
+                match entries.await {
+                    Ok(rows) => view! {
+                        <div class="table-wrap">
+                            <table class="table" data-testid="audit-log">
+                                <thead>
+                                    <tr>
+                                        <th scope="col">{t.audit_when}</th>
+                                        <th scope="col">{t.audit_who}</th>
+                                        <th scope="col">{t.audit_booking}</th>
+                                        <th scope="col">{t.audit_change}</th>
+                                        <th scope="col">{t.label_reason}</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {rows.into_iter().map(|r| view! {
+                                        <tr>
+                                            <td>{r.at.with_timezone(&chrono_tz::Europe::Moscow).format("%d.%m.%Y %H:%M:%S").to_string()}</td>
+                                            <td>{r.staff_email.clone().unwrap_or_else(|| t.audit_donor.to_owned())}</td>
+                                            <td>{r.booking_id.map(|id| format!("№{id}")).unwrap_or_default()}</td>
+                                            <td>{format!("{} → {}", status(r.from_status), status(r.to_status))}</td>
+                                            <td>
+                                                {r.reason.map(|x| x.label(locale)).unwrap_or("")}
+                                                {r.comment.clone().map(|c| format!(" — {c}"))}
+                                            </td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    }.into_any(),
+                    Err(error) => refused(error),
+                }
+            })}
+        </Suspense>
+    }
+}
