@@ -29,6 +29,26 @@ const chromium = {
 const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
 const desktop = { viewport: { width: 1280, height: 860 } };
 
+// Two more instances of the server on one PostgreSQL database (scripts/test creates it and sets
+// E2E_PG_URL): the live-update test connects a donor to one and a registrar to the other.
+const pgUrl = process.env.E2E_PG_URL;
+const PG_INSTANCES = pgUrl ? [port + 1, port + 2].map((p) => `http://127.0.0.1:${p}`) : [];
+const pgServers = PG_INSTANCES.map((url, i) => ({
+  command: i === 0 ? `"${server}" demo-data --days 14 && exec "${server}" serve` : `exec "${server}" serve`,
+  cwd: '..',
+  url: `${url}/healthz`,
+  reuseExistingServer: false,
+  timeout: 60_000,
+  stdout: 'ignore' as const,
+  stderr: 'pipe' as const,
+  env: {
+    DATABASE_URL: pgUrl!,
+    LEPTOS_SITE_ADDR: url.replace('http://', ''),
+    LOG_LEVEL: 'warn',
+    MAIL_DIR: process.env.E2E_MAIL_DIR!,
+  },
+}));
+
 export default defineConfig({
   testDir: './tests',
   timeout: 60_000,
@@ -44,7 +64,7 @@ export default defineConfig({
     { name: 'no-js desktop', testMatch: /\.nojs\.spec\.ts$/, use: { ...desktop, javaScriptEnabled: false } },
     { name: 'no-js phone', testMatch: /\.nojs\.spec\.ts$/, use: { ...phone, javaScriptEnabled: false } },
   ],
-  webServer: {
+  webServer: [{
     command: `"${server}" demo-data --days 14 && exec "${server}" serve`,
     cwd: '..',
     url: `${baseURL}/healthz`,
@@ -58,5 +78,5 @@ export default defineConfig({
       LOG_LEVEL: 'warn',
       MAIL_DIR: process.env.E2E_MAIL_DIR,
     },
-  },
+  }, ...pgServers],
 });

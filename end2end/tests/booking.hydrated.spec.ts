@@ -48,7 +48,7 @@ test('a planned cell is bookable by its group through the dialog, greyed for oth
   await expect(cellOn(page, shown).getByRole('button', { name: 'Записаться' })).toBeDisabled();
 
   // Cancel with a confirmation: the status changes and R4 names tomorrow.
-  await booking.getByText('Отменить запись').click();
+  await booking.getByText('Отменить запись', { exact: true }).click();
   await booking.getByRole('button', { name: 'Да, отменить запись' }).click();
   await expect(page.getByTestId('booking').first().getByTestId('booking-status')).toHaveText('Отменена');
   await expect(page.getByTestId('booking-blocked')).toContainText(/только на следующий день — с \d{2}\.\d{2}\.\d{4}/);

@@ -1,3 +1,4 @@
+import type { Browser, Page, TestInfo } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { registerConfirmAndLogIn, uniqueEmail } from './accounts';
 import { expectAccessible, expectHydrated, expectNoHorizontalScroll } from './helpers';
@@ -6,11 +7,16 @@ import { rawMailWith } from './mail';
 // The demo registrar made by `demo-data`.
 const REGISTRAR = { email: 'registrar@demo.donor.local', password: 'demo-registrar-passphrase' };
 
-test('a registrar approves and the donor’s open cabinet shows it without a reload', async ({ page, browser }, info) => {
+/** A second browser (its own cookies) at this project's width, on `baseURL`. */
+async function browserAt(browser: Browser, info: TestInfo, baseURL: string) {
+  return browser.newContext({ baseURL, locale: 'ru-RU', viewport: info.project.use.viewport });
+}
+
+/** A new donor with a pending booking of the first fitting demo cell, cabinet open. */
+async function donorWithPendingBooking(page: Page, info: TestInfo): Promise<string> {
   const email = uniqueEmail(info);
   await registerConfirmAndLogIn(page, email);
-
-  // Book the first fitting demo cell through the same server function the dialog uses.
+  // The same server function the dialog uses.
   const view = await (await page.request.post('/api/open_cells', { form: {} })).json();
   const cell = view.cells.find((c: any) => c.needed.some((n: any) => n.group === 'A' && n.rh === 'Positive'));
   const time = cell.times[0].start.slice(0, 5);
@@ -18,16 +24,12 @@ test('a registrar approves and the donor’s open cabinet shows it without a rel
   expect(booked.status()).toBe(200);
   await page.goto('/cabinet');
   await expectHydrated(page);
-  const status = page.getByTestId('booking').first().getByTestId('booking-status');
-  await expect(status).toHaveText('На утверждении');
+  await expect(page.getByTestId('booking').first().getByTestId('booking-status')).toHaveText('На утверждении');
+  return email;
+}
 
-  // A second browser: the registrar's queue, at the same width as this project.
-  const staff = await browser.newContext({
-    baseURL: info.project.use.baseURL,
-    locale: 'ru-RU',
-    viewport: info.project.use.viewport,
-  });
-  const desk = await staff.newPage();
+/** The registrar approves that donor's booking; the donor's open cabinet shows it within 1 s. */
+async function approveAndWatch(desk: Page, donor: Page, email: string) {
   await desk.goto('/login');
   await desk.getByLabel('Электронная почта').fill(REGISTRAR.email);
   await desk.getByLabel('Пароль').fill(REGISTRAR.password);
@@ -37,17 +39,39 @@ test('a registrar approves and the donor’s open cabinet shows it without a rel
   const row = desk.getByTestId('queue-item').filter({ hasText: email });
   await expect(row).toHaveCount(1);
   await expect(row).toContainText('A(II) Rh+ K−');
-  await expectAccessible(desk);
-  await expectNoHorizontalScroll(desk);
 
   await row.getByRole('button', { name: 'Подтвердить' }).click();
   await expect(row).toHaveCount(0); // decided: it leaves the pending queue
-  // The donor's cabinet changes by itself within a second.
-  await expect(status).toHaveText('Подтверждена', { timeout: 1_000 });
-  await expect(page.getByTestId('status-notice')).toContainText('Подтверждена');
+  await expect(donor.getByTestId('booking').first().getByTestId('booking-status')).toHaveText('Подтверждена', {
+    timeout: 1_000,
+  });
+  await expect(donor.getByTestId('status-notice')).toContainText('Подтверждена');
+}
+
+test('a registrar approves and the donor’s open cabinet shows it without a reload', async ({ page, browser }, info) => {
+  const email = await donorWithPendingBooking(page, info);
+  const staff = await browserAt(browser, info, info.project.use.baseURL!);
+  const desk = await staff.newPage();
+  await approveAndWatch(desk, page, email);
+  await expectAccessible(desk);
+  await expectNoHorizontalScroll(desk);
 
   // The approval e-mail carries the calendar event.
   const mail = await rawMailWith(email, ['donation.ics', 'text/calendar']);
   expect(mail).toContain('Content-Disposition: attachment');
   await staff.close();
+});
+
+test('two server instances on PostgreSQL behave as one for live updates', async ({ browser }, info) => {
+  // scripts/test always provides the database; only a bare `npx playwright test` lacks it.
+  test.skip(!process.env.E2E_PG_URL, 'needs E2E_PG_URL (scripts/test sets it)');
+  const port = Number(process.env.E2E_PORT ?? 3210);
+  const [first, second] = [port + 1, port + 2].map((p) => `http://127.0.0.1:${p}`);
+  const donorContext = await browserAt(browser, info, second);
+  const donor = await donorContext.newPage();
+  const email = await donorWithPendingBooking(donor, info);
+  const staff = await browserAt(browser, info, first);
+  await approveAndWatch(await staff.newPage(), donor, email);
+  await staff.close();
+  await donorContext.close();
 });

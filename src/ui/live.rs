@@ -2,11 +2,22 @@
 //! `on_change` gets each event the server lets this user see, and `None` when the stream
 //! (re)connects or fell behind — then the page re-fetches everything it shows (the catch-up
 //! after a network loss). On the server this does nothing: pages render from the database.
+//!
+//! Events are coalesced: when a day's cells open, hundreds of bookings a second would otherwise
+//! make every open page re-fetch hundreds of times. A page re-fetches for cell events at most
+//! once per [`CELL_REFRESH_EVERY`], for booking events (a donor's own, a registrar's queue) at
+//! most once per [`BOOKING_REFRESH_EVERY`].
 
 use crate::domain::events::LiveMessage;
 
+/// The longest a page waits before showing changed free places.
+pub const CELL_REFRESH_EVERY: std::time::Duration = std::time::Duration::from_millis(1500);
+/// The longest a page waits before showing a booking's new status.
+pub const BOOKING_REFRESH_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
+
 #[cfg(feature = "hydrate")]
 pub fn use_live_events(on_change: impl Fn(Option<LiveMessage>) + 'static) {
+    use crate::domain::events::LiveEvent;
     use leptos::prelude::*;
     use send_wrapper::SendWrapper;
     use std::rc::Rc;
@@ -15,12 +26,28 @@ pub fn use_live_events(on_change: impl Fn(Option<LiveMessage>) + 'static) {
 
     let Ok(source) = web_sys::EventSource::new("/events") else { return };
     let on_change = Rc::new(on_change);
+    // One pending re-fetch per kind of event: (cells, bookings).
+    let pending = Rc::new((std::cell::Cell::new(false), std::cell::Cell::new(false)));
     let on_message = {
         let on_change = on_change.clone();
         Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
-            if let Some(message) = ev.data().as_string().and_then(|t| leptos::serde_json::from_str(&t).ok()) {
-                on_change(Some(message));
+            let Some(message) = ev.data().as_string().and_then(|t| leptos::serde_json::from_str::<LiveMessage>(&t).ok())
+            else {
+                return;
+            };
+            let is_cell = matches!(message.event, LiveEvent::CellChanged { .. });
+            let flag = if is_cell { &pending.0 } else { &pending.1 };
+            if flag.replace(true) {
+                return; // a re-fetch is already scheduled and will show this change too
             }
+            let (on_change, pending) = (SendWrapper::new(on_change.clone()), SendWrapper::new(pending.clone()));
+            set_timeout(
+                move || {
+                    if is_cell { &pending.0 } else { &pending.1 }.set(false);
+                    on_change(Some(message));
+                },
+                if is_cell { CELL_REFRESH_EVERY } else { BOOKING_REFRESH_EVERY },
+            );
         })
     };
     let on_resync = Closure::<dyn Fn(web_sys::Event)>::new(move |_| on_change(None));

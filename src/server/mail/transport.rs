@@ -68,7 +68,9 @@ impl MailTransport {
             }
             MailTransport::Directory { dir, from } => {
                 let message = build_message(from, mail)?;
-                let path = dir.join(format!("{:06}.eml", mail.id));
+                // The Message-ID keeps names unique when several databases share one directory.
+                let unique: String = mail.message_id.chars().filter(char::is_ascii_alphanumeric).take(12).collect();
+                let path = dir.join(format!("{:06}-{unique}.eml", mail.id));
                 tokio::fs::write(&path, message.formatted()).await.map_err(|e| e.to_string())?;
                 // The dev console line: subject, file, and the first link (the action to take).
                 let link = mail.text_body.split_whitespace().find(|w| w.starts_with("http"));
