@@ -150,6 +150,9 @@ pub async fn book(
     message_id: &str,
     compose: impl Fn(&BookingFacts) -> Email,
 ) -> Result<BookOutcome, sqlx::Error> {
+    if let Some(refusal) = already_full(db, donor_id, cell_id, start).await? {
+        return Ok(BookOutcome::Refused(refusal));
+    }
     let keep = |out: &BookOutcome| matches!(out, BookOutcome::Booked(_));
     let outcome = in_write_tx_keep_if!(db, keep, tx => 'book: {
         let Some(donor): Option<DonorRow> = sqlx::query_as(DONOR).bind(donor_id).fetch_optional(&mut *tx).await? else {
@@ -235,6 +238,34 @@ pub async fn book(
         BookOutcome::Booked(facts)
     });
     Ok(outcome)
+}
+
+#[derive(sqlx::FromRow)]
+struct Fullness {
+    time_full: bool,
+    group_full: bool,
+    has_active: bool,
+}
+
+/// The fast refusal for a flash crowd: once a time or the donor's group is full, most requests
+/// are refused by this read, without queueing for the write lock. It only ever refuses what
+/// was full at a committed instant; every booking is still decided inside the transaction.
+/// A donor who already holds a booking goes the full way (a repeated request gets its booking).
+async fn already_full(db: &Db, donor_id: i64, cell_id: i64, start: NaiveTime) -> Result<Option<Refusal>, sqlx::Error> {
+    let row: Option<Fullness> = on_pool!(db, pool => sqlx::query_as(
+        "SELECT s.booked >= s.capacity AS time_full, \
+         (EXISTS (SELECT 1 FROM group_quotas q WHERE q.cell_id = s.cell_id AND q.blood_group = d.blood_group \
+                  AND q.rh = d.rh AND (NOT q.kell_negative_only OR d.kell = 'neg')) \
+          AND NOT EXISTS (SELECT 1 FROM group_quotas q WHERE q.cell_id = s.cell_id AND q.blood_group = d.blood_group \
+                  AND q.rh = d.rh AND (NOT q.kell_negative_only OR d.kell = 'neg') AND q.booked < q.needed)) AS group_full, \
+         EXISTS (SELECT 1 FROM bookings b WHERE b.donor_id = d.id AND b.status IN ('pending', 'approved')) AS has_active \
+         FROM time_slots s, donors d WHERE s.cell_id = $1 AND s.start = $2 AND d.id = $3",
+    ).bind(cell_id).bind(start).bind(donor_id).fetch_optional(pool).await?);
+    Ok(match row {
+        Some(f) if !f.has_active && f.group_full => Some(Refusal::GroupFilled),
+        Some(f) if !f.has_active && f.time_full => Some(Refusal::TimeTaken),
+        _ => None,
+    })
 }
 
 /// The active booking of a donor with its cell and time, if any (to answer a repeated request).
