@@ -24,18 +24,21 @@ const TIMES: u32 = 10;
 struct Config {
     donors: usize,
     places: u32,
+    /// Arrivals spread evenly over this many milliseconds (0: all at the same instant).
+    spread_ms: u64,
     backends: Vec<String>,
 }
 
 fn config() -> Config {
-    let mut c = Config { donors: 2000, places: 300, backends: Vec::new() };
+    let mut c = Config { donors: 2000, places: 300, spread_ms: 0, backends: Vec::new() };
     let mut args = std::env::args().skip(1).filter(|a| a != "--bench");
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--donors" => c.donors = args.next().and_then(|v| v.parse().ok()).expect("--donors N"),
             "--places" => c.places = args.next().and_then(|v| v.parse().ok()).expect("--places N"),
+            "--spread-ms" => c.spread_ms = args.next().and_then(|v| v.parse().ok()).expect("--spread-ms N"),
             "sqlite" | "postgres" => c.backends.push(arg),
-            other => panic!("unknown argument {other:?}; use [sqlite] [postgres] [--donors N] [--places N]"),
+            other => panic!("unknown argument {other:?}; use [sqlite] [postgres] [--donors N] [--places N] [--spread-ms N]"),
         }
     }
     if c.backends.is_empty() {
@@ -226,8 +229,10 @@ async fn run(backend: &str, c: &Config) {
         .enumerate()
         .map(|(i, (_, session))| {
             let (http, url, barrier) = (http.clone(), book_url.clone(), barrier.clone());
+            let delay = Duration::from_millis(c.spread_ms * i as u64 / c.donors as u64);
             tokio::spawn(async move {
                 barrier.wait().await;
+                tokio::time::sleep(delay).await;
                 let r = donor(http, url, session, cell, i as u32 % TIMES).await;
                 (r, Instant::now())
             })
@@ -307,7 +312,8 @@ async fn run(backend: &str, c: &Config) {
 
     let http_rate = f64::from(booked) / fill.as_secs_f64();
     let ceiling_rate = f64::from(ceiling_made) / ceiling_time.as_secs_f64();
-    println!("== {backend}: {} donors, one cell of {} places ({TIMES} times) ==", c.donors, c.places);
+    let arrival = if c.spread_ms == 0 { "all at once".to_owned() } else { format!("arriving over {} ms", c.spread_ms) };
+    println!("== {backend}: {} donors {arrival}, one cell of {} places ({TIMES} times) ==", c.donors, c.places);
     println!("  bookings made          {booked} (expected {})", c.places);
     println!("  refused as full        {full}");
     println!("  other errors           {errors}");

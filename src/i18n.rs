@@ -217,6 +217,7 @@ pub struct Texts {
     pub audit_action: &'static str,
     pub audit_change: &'static str,
     pub audit_donor: &'static str,
+    pub places_short: fn(u32) -> String,
 }
 
 /// Russian plural: 1 место, 2 места, 5 мест, 21 место.
@@ -441,6 +442,7 @@ const RU: Texts = Texts {
     audit_action: "Действие",
     audit_change: "Статус",
     audit_donor: "донор",
+    places_short: |n| format!("{n} {}", ru_plural(n.into(), "место", "места", "мест")),
 };
 
 const EN: Texts = Texts {
@@ -656,6 +658,7 @@ const EN: Texts = Texts {
     audit_action: "Action",
     audit_change: "Status",
     audit_donor: "donor",
+    places_short: |n| format!("{n} place{}", if n == 1 { "" } else { "s" }),
 };
 
 impl Texts {

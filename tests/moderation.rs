@@ -89,6 +89,13 @@ async fn registrar(server: &TestServer, n: u32) -> reqwest::Client {
     staff_session(server, &format!("registrar{n}@centre.example"), "registrar", "registrar-long-phrase-1").await
 }
 
+/// The registrar approves; the answer must be OK.
+async fn approve(server: &TestServer, registrar: &reqwest::Client, booking: i64) {
+    let resp =
+        registrar.post(server.url("/api/decide_booking")).form(&decide(booking, "approve", None)).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+}
+
 fn decide(booking: i64, decision: &str, reason: Option<&str>) -> Vec<(&'static str, String)> {
     let mut form = vec![("booking_id", booking.to_string()), ("decision", decision.to_owned())];
     if let Some(reason) = reason {
@@ -189,13 +196,7 @@ async fn approval_reaches_the_donor_live_with_a_calendar_mail(backend: Backend) 
     let mut public = Subscription::open(&f.server.base, None).await;
     let registrar = registrar(&f.server, 1).await;
 
-    let resp = registrar
-        .post(f.server.url("/api/decide_booking"))
-        .form(&decide(booking, "approve", None))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), StatusCode::OK);
+    approve(&f.server, &registrar, booking).await;
     let event = mine.next_of("booking_changed", Duration::from_secs(1)).await.expect("the donor hears within 1 s");
     assert_eq!(event["event"]["booking_id"], booking);
     assert_eq!(event["event"]["status"], "Approved");
@@ -249,7 +250,7 @@ async fn visits_set_the_last_donation_and_the_audit_log_is_for_admins(backend: B
             .send()
     };
     assert_eq!(visit("donated").await.unwrap().status(), StatusCode::CONFLICT, "a pending booking has no visit");
-    registrar.post(f.server.url("/api/decide_booking")).form(&decide(booking, "approve", None)).send().await.unwrap();
+    approve(&f.server, &registrar, booking).await;
     assert_eq!(visit("donated").await.unwrap().status(), StatusCode::CONFLICT, "not before its day");
 
     // Move the cell to today, as if the day had come.
@@ -324,13 +325,7 @@ async fn postgres_two_instances_share_live_events_and_mail() {
     let (_, session, booking) = f.booked_donor("twoinst").await;
     let mut on_second = Subscription::open(&second.base, Some(&session)).await;
     let registrar = registrar(&f.server, 1).await;
-    let resp = registrar
-        .post(f.server.url("/api/decide_booking"))
-        .form(&decide(booking, "approve", None))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), StatusCode::OK);
+    approve(&f.server, &registrar, booking).await;
     let event = on_second.next_of("booking_changed", Duration::from_secs(1)).await.expect("relayed by NOTIFY");
     assert_eq!(event["event"]["status"], "Approved");
 

@@ -16,10 +16,11 @@ fn time_code(time: NaiveTime) -> String {
 
 /// The free times as radio buttons, each with its free places.
 fn time_options(cell: &CellSummary, locale: Locale) -> Vec<(String, String)> {
+    // The line break puts the free places under the time (the label has `white-space: pre-line`).
     let t = texts(locale);
     cell.times
         .iter()
-        .map(|ft| (time_code(ft.start), format!("{} · {}", time_code(ft.start), (t.free_places)(ft.free))))
+        .map(|ft| (time_code(ft.start), format!("{}\n{}", time_code(ft.start), (t.places_short)(ft.free))))
         .collect()
 }
 

@@ -31,7 +31,8 @@ pub fn use_live_events(on_change: impl Fn(Option<LiveMessage>) + 'static) {
     let on_message = {
         let on_change = on_change.clone();
         Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
-            let Some(message) = ev.data().as_string().and_then(|t| leptos::serde_json::from_str::<LiveMessage>(&t).ok())
+            let Some(message) =
+                ev.data().as_string().and_then(|t| leptos::serde_json::from_str::<LiveMessage>(&t).ok())
             else {
                 return;
             };

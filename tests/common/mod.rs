@@ -6,7 +6,7 @@
 pub mod smtp;
 
 use std::net::TcpListener;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 use tokio::process::{Child, Command};
@@ -163,26 +163,8 @@ impl TestServer {
         if options.demo_data {
             run_cli(&db, &["demo-data", "--days", "7", "--no-accounts"]).await;
         }
-        let port = free_port();
-        let base = format!("http://127.0.0.1:{port}");
         let mail_dir = tempfile::tempdir().expect("mail dir");
-        let mut command = Command::new(binary());
-        command
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .arg("serve")
-            .env("DATABASE_URL", &db.url)
-            .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-            .env("LOG_LEVEL", "warn")
-            .env("MAIL_DIR", mail_dir.path())
-            .env("MAIL_RETRY_BASE_SECS", "1")
-            .env("PUBLIC_URL", options.public_url.clone().unwrap_or_else(|| base.clone()))
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .kill_on_drop(true);
-        if let Some(smtp_port) = options.smtp_port {
-            command.env("SMTP_HOST", "127.0.0.1").env("SMTP_PORT", smtp_port.to_string()).env("SMTP_SECURITY", "none");
-        }
-        let child = command.spawn().expect("start donor-booking serve");
+        let (base, child) = spawn_serve(&db.url, mail_dir.path(), options.public_url.as_deref(), options.smtp_port);
         let server = TestServer { base, db, mail_dir, smtp_port: options.smtp_port, child };
         server.wait_until_healthy().await;
         server
@@ -222,6 +204,29 @@ impl TestServer {
     }
 }
 
+/// Starts `donor-booking serve` on a free port; returns its base URL and the process.
+fn spawn_serve(db_url: &str, mail_dir: &Path, public_url: Option<&str>, smtp_port: Option<u16>) -> (String, Child) {
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut command = Command::new(binary());
+    command
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .arg("serve")
+        .env("DATABASE_URL", db_url)
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env("LOG_LEVEL", "warn")
+        .env("MAIL_DIR", mail_dir)
+        .env("MAIL_RETRY_BASE_SECS", "1")
+        .env("PUBLIC_URL", public_url.unwrap_or(&base))
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .kill_on_drop(true);
+    if let Some(smtp_port) = smtp_port {
+        command.env("SMTP_HOST", "127.0.0.1").env("SMTP_PORT", smtp_port.to_string()).env("SMTP_SECURITY", "none");
+    }
+    (base, command.spawn().expect("start donor-booking serve"))
+}
+
 /// A second server process on the same database (several instances behind a balancer).
 pub struct Sibling {
     pub base: String,
@@ -230,25 +235,7 @@ pub struct Sibling {
 
 impl TestServer {
     pub async fn sibling(&self) -> Sibling {
-        let port = free_port();
-        let base = format!("http://127.0.0.1:{port}");
-        let mut command = Command::new(binary());
-        command
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .arg("serve")
-            .env("DATABASE_URL", &self.db.url)
-            .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-            .env("LOG_LEVEL", "warn")
-            .env("MAIL_DIR", self.mail_dir.path())
-            .env("MAIL_RETRY_BASE_SECS", "1")
-            .env("PUBLIC_URL", &base)
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .kill_on_drop(true);
-        if let Some(smtp_port) = self.smtp_port {
-            command.env("SMTP_HOST", "127.0.0.1").env("SMTP_PORT", smtp_port.to_string()).env("SMTP_SECURITY", "none");
-        }
-        let child = command.spawn().expect("start a second instance");
+        let (base, child) = spawn_serve(&self.db.url, self.mail_dir.path(), None, self.smtp_port);
         let client = reqwest::Client::new();
         let deadline = Instant::now() + Duration::from_secs(30);
         while !client.get(format!("{base}/healthz")).send().await.is_ok_and(|r| r.status().is_success()) {

@@ -5,13 +5,12 @@
 //! (`booked = booked + 1 WHERE booked < capacity`) whose row locks serialise concurrent
 //! bookers, and the CHECK constraints and the partial unique index back them in the schema.
 
-use super::cells::count;
+use super::cells::group_need;
 use super::{decode, in_write_tx, in_write_tx_keep_if, on_pool, Db};
 use crate::domain::cells::fitting_need;
 use crate::domain::rules::{check_group_fits, check_standing, Blocked};
 use crate::domain::{
-    BloodGroup, BloodProfile, BookingRecord, BookingStatus, Coded, DonationType, DonorState, GroupNeed, Locale,
-    RejectionReason, Rh,
+    BloodProfile, BookingRecord, BookingStatus, Coded, DonationType, DonorState, GroupNeed, Locale, RejectionReason,
 };
 use crate::server::mail::{outbox, Email};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
@@ -116,13 +115,7 @@ struct QuotaForBooking {
 
 impl QuotaForBooking {
     fn need(&self) -> Result<GroupNeed, sqlx::Error> {
-        Ok(GroupNeed {
-            group: decode::<BloodGroup>(&self.blood_group)?,
-            rh: decode::<Rh>(&self.rh)?,
-            kell_negative_only: self.kell_negative_only,
-            needed: count(self.needed),
-            booked: count(self.booked),
-        })
+        group_need(&self.blood_group, &self.rh, self.kell_negative_only, self.needed, self.booked)
     }
 }
 

@@ -35,14 +35,25 @@ pub(super) struct SlotRow {
 
 impl QuotaRow {
     pub fn need(&self) -> Result<GroupNeed, sqlx::Error> {
-        Ok(GroupNeed {
-            group: decode::<BloodGroup>(&self.blood_group)?,
-            rh: decode::<Rh>(&self.rh)?,
-            kell_negative_only: self.kell_negative_only,
-            needed: count(self.needed),
-            booked: count(self.booked),
-        })
+        group_need(&self.blood_group, &self.rh, self.kell_negative_only, self.needed, self.booked)
     }
+}
+
+/// A group quota's stored columns as the domain's need.
+pub(super) fn group_need(
+    group: &str,
+    rh: &str,
+    kell_negative_only: bool,
+    needed: i64,
+    booked: i64,
+) -> Result<GroupNeed, sqlx::Error> {
+    Ok(GroupNeed {
+        group: decode::<BloodGroup>(group)?,
+        rh: decode::<Rh>(rh)?,
+        kell_negative_only,
+        needed: count(needed),
+        booked: count(booked),
+    })
 }
 
 impl SlotRow {
