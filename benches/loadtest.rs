@@ -38,7 +38,9 @@ fn config() -> Config {
             "--places" => c.places = args.next().and_then(|v| v.parse().ok()).expect("--places N"),
             "--spread-ms" => c.spread_ms = args.next().and_then(|v| v.parse().ok()).expect("--spread-ms N"),
             "sqlite" | "postgres" => c.backends.push(arg),
-            other => panic!("unknown argument {other:?}; use [sqlite] [postgres] [--donors N] [--places N] [--spread-ms N]"),
+            other => {
+                panic!("unknown argument {other:?}; use [sqlite] [postgres] [--donors N] [--places N] [--spread-ms N]")
+            }
         }
     }
     if c.backends.is_empty() {
