@@ -264,8 +264,7 @@ async fn run(backend: &str, c: &Config) {
     let pending: Vec<i64> = {
         use donor_booking::server::db::moderation::{queue, QueueFilter};
         let filter = QueueFilter { status: donor_booking::domain::BookingStatus::Pending, date: None, kind: None };
-        let today = Utc::now().date_naive();
-        queue(&db, &filter, Utc::now(), today).await.unwrap().iter().map(|q| q.booking_id).collect()
+        queue(&db, &filter, Utc::now(), chrono_tz::Europe::Moscow).await.unwrap().iter().map(|q| q.booking_id).collect()
     };
     let (first, rest) = pending.split_at(pending.len() / 2);
     let one_instance = live_latencies(&db, &base, &base, first).await;

@@ -38,7 +38,7 @@ pub async fn moderation_queue(
                 ),
             };
             let filter = QueueFilter { status, date, kind };
-            Ok(queue(&state.db, &filter, state.clock.now(), state.now_local().date()).await?)
+            Ok(queue(&state.db, &filter, state.clock.now(), state.settings.time_zone).await?)
         }
         .await,
     )
@@ -87,7 +87,8 @@ pub async fn mark_visit(booking_id: i64, outcome: String) -> Result<BookingStatu
 /// An audit entry as the admin page shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEntry {
-    pub at: chrono::DateTime<chrono::Utc>,
+    /// In the centre's local time.
+    pub at: chrono::NaiveDateTime,
     pub staff_email: Option<String>,
     pub booking_id: Option<i64>,
     pub action: String,
@@ -112,7 +113,7 @@ pub async fn audit_entries() -> Result<Vec<AuditEntry>, AppError> {
             Ok(rows
                 .into_iter()
                 .map(|r| AuditEntry {
-                    at: r.at,
+                    at: r.at.with_timezone(&state.settings.time_zone).naive_local(),
                     staff_email: r.staff_email,
                     booking_id: r.booking_id,
                     action: r.action,

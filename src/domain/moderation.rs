@@ -3,7 +3,7 @@
 
 use super::rules::DONATION_INTERVAL_DAYS;
 use super::{BloodProfile, BookingStatus, DonationType, RejectionReason};
-use chrono::{DateTime, Days, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, Days, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// A donor code changed this recently is worth a second look against the centre's records.
@@ -22,7 +22,8 @@ pub struct OtherBooking {
 pub struct QueueItem {
     pub booking_id: i64,
     pub status: BookingStatus,
-    pub created_at: DateTime<Utc>,
+    /// When the donor booked, in the centre's local time.
+    pub requested_at: NaiveDateTime,
     pub date: NaiveDate,
     pub time: NaiveTime,
     pub donation_type: DonationType,

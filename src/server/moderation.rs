@@ -60,9 +60,9 @@ fn calendar(state: &AppState, facts: &BookingFacts) -> Attachment {
     }
 }
 
-fn lost_race(already: AlreadyDecided, locale: Locale) -> AppError {
+fn lost_race(already: AlreadyDecided, locale: Locale, tz: chrono_tz::Tz) -> AppError {
     let t = texts(locale);
-    let at = already.at.map(|at| at.with_timezone(&chrono_tz::Europe::Moscow).format("%H:%M").to_string());
+    let at = already.at.map(|at| at.with_timezone(&tz).format("%H:%M").to_string());
     AppError::Conflict {
         message: (t.moderation_already_decided)(
             already.status.label(locale),
@@ -98,7 +98,7 @@ async fn apply(
             state.events.publish(&state.db, events).await;
             Ok(status)
         }
-        ChangeOutcome::AlreadyDecided(already) => Err(lost_race(already, locale)),
+        ChangeOutcome::AlreadyDecided(already) => Err(lost_race(already, locale, state.settings.time_zone)),
         ChangeOutcome::NotFound => Err(AppError::NotFound),
         ChangeOutcome::TooEarly => Err(AppError::Conflict { message: texts(locale).moderation_visit_too_early.into() }),
     }

@@ -8,6 +8,7 @@ use crate::domain::moderation::{visit_can_be_marked, warnings, Decision, OtherBo
 use crate::domain::{BloodProfile, BookingStatus, Coded, DonationType, Locale, RejectionReason};
 use crate::server::mail::{outbox, Email};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono_tz::Tz;
 use std::collections::HashMap;
 
 #[derive(sqlx::FromRow)]
@@ -56,12 +57,8 @@ const QUEUE: &str = "SELECT b.id AS booking_id, b.donor_id, b.status, b.created_
 
 /// Bookings with the filter's status, oldest request first (at most 200), with each donor's
 /// other bookings on record and the computed warnings.
-pub async fn queue(
-    db: &Db,
-    filter: &QueueFilter,
-    now: DateTime<Utc>,
-    today: NaiveDate,
-) -> Result<Vec<QueueItem>, sqlx::Error> {
+pub async fn queue(db: &Db, filter: &QueueFilter, now: DateTime<Utc>, tz: Tz) -> Result<Vec<QueueItem>, sqlx::Error> {
+    let today = now.with_timezone(&tz).date_naive();
     let kind = filter.kind.map(|k| k.code());
     let rows: Vec<QueueRow> = on_pool!(db, pool => sqlx::query_as(&format!(
         "{QUEUE} WHERE b.status = $1 AND ($2 IS NULL OR c.date = $2) AND ($3 IS NULL OR c.donation_type = $3) \
@@ -92,7 +89,7 @@ pub async fn queue(
                 booking_id: r.booking_id,
                 status,
                 visit_markable: visit_can_be_marked(status, r.date, today),
-                created_at: r.created_at,
+                requested_at: r.created_at.with_timezone(&tz).naive_local(),
                 date: r.date,
                 time: r.start,
                 donation_type: decode(&r.donation_type)?,

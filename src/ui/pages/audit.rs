@@ -36,7 +36,7 @@ pub fn AuditPage() -> impl IntoView {
                                 <tbody>
                                     {rows.into_iter().map(|r| view! {
                                         <tr>
-                                            <td>{r.at.with_timezone(&chrono_tz::Europe::Moscow).format("%d.%m.%Y %H:%M:%S").to_string()}</td>
+                                            <td>{r.at.format("%d.%m.%Y %H:%M:%S").to_string()}</td>
                                             <td>{r.staff_email.clone().unwrap_or_else(|| t.audit_donor.to_owned())}</td>
                                             <td>{r.booking_id.map(|id| format!("№{id}")).unwrap_or_default()}</td>
                                             <td>{format!("{} → {}", status(r.from_status), status(r.to_status))}</td>

@@ -128,7 +128,7 @@ fn QueueRow(
     };
     let blood =
         format!("{} {} {}", item.blood.group.label(locale), item.blood.rh.label(locale), item.blood.kell.label(locale));
-    let requested = item.created_at.with_timezone(&chrono_tz::Europe::Moscow).format("%d.%m.%Y %H:%M").to_string();
+    let requested = item.requested_at.format("%d.%m.%Y %H:%M").to_string();
     view! {
         <li class="queue-item" tabindex="-1" data-testid="queue-item" data-booking=id aria-labelledby=labelled_by>
             <div class="queue-item__head">
