@@ -147,6 +147,7 @@ pub async fn close_cell(cell_id: i64) -> Result<(), AppError> {
             let parts = request::parts()?;
             request::require_staff(&state, &parts, &[crate::domain::account::StaffRole::Planner]).await?;
             if crate::server::db::planning::close_cell(&state.db, cell_id, state.clock.now()).await? {
+                crate::server::planning::cell_changed(&state, cell_id).await;
                 Ok(())
             } else {
                 Err(AppError::NotFound)

@@ -151,9 +151,17 @@ pub async fn create(state: &AppState, form: &NewCellForm, locale: Locale) -> Res
         needs: needs.iter().filter(|n| n.needed > 0).map(|n| (n.group, n.rh, n.kell_negative_only, n.needed)).collect(),
     };
     match create_cell(&state.db, &cell, state.clock.now()).await? {
-        Some(id) => Ok(id),
+        Some(id) => {
+            cell_changed(state, id).await;
+            Ok(id)
+        }
         None => Err(AppError::Conflict { message: t.plan_cell_exists.into() }),
     }
+}
+
+/// Open pages show planners' changes as they are made.
+pub async fn cell_changed(state: &AppState, cell_id: i64) {
+    state.events.publish(&state.db, &[crate::domain::events::LiveEvent::CellChanged { cell_id }]).await;
 }
 
 pub async fn set_need(
@@ -172,7 +180,10 @@ pub async fn set_need(
         .filter(|n| *n <= crate::domain::planning::MAX_NEEDED)
         .ok_or_else(|| AppError::validation("needed", plan_message(locale, PlanError::NeededOutOfRange)))?;
     match store::set_need(&state.db, cell_id, group, rh, kell_negative_only, needed).await? {
-        Ok(()) => Ok(()),
+        Ok(()) => {
+            cell_changed(state, cell_id).await;
+            Ok(())
+        }
         Err(booked) => Err(AppError::validation(
             "needed",
             plan_message(locale, check_not_below_booked(needed, booked).unwrap_err()),
@@ -186,7 +197,10 @@ pub async fn set_places(state: &AppState, cell_id: i64, places: &str, locale: Lo
             AppError::validation("places_per_time", plan_message(locale, PlanError::PlacesOutOfRange))
         })?;
     match store::set_places_per_time(&state.db, cell_id, places).await? {
-        Ok(()) => Ok(()),
+        Ok(()) => {
+            cell_changed(state, cell_id).await;
+            Ok(())
+        }
         Err(booked) => Err(AppError::validation(
             "places_per_time",
             plan_message(locale, check_not_below_booked(places, booked).unwrap_err()),
