@@ -307,7 +307,27 @@ async fn donors_and_strangers_cannot_moderate(backend: Backend) {
     assert_eq!(missing_reason.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
 
+async fn planners_changes_reach_open_pages(backend: Backend) {
+    let f = Fixture::start(backend).await;
+    let mut public = Subscription::open(&f.server.base, None).await;
+    let planner = staff_session(&f.server, "planner@centre.example", "planner", "planner-long-phrase-1").await;
+    let resp = planner
+        .post(f.server.url("/api/set_places"))
+        .form(&[("cell_id", f.cell.to_string()), ("places_per_time", "7".into())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let event = public.next_of("cell_changed", Duration::from_secs(1)).await.expect("the public page hears it");
+    assert_eq!(event["event"]["cell_id"], f.cell);
+    let resp =
+        planner.post(f.server.url("/api/close_cell")).form(&[("cell_id", f.cell.to_string())]).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert!(public.next_of("cell_changed", Duration::from_secs(1)).await.is_some(), "closing is heard too");
+}
+
 on_both_backends!(
+    planners_changes_reach_open_pages,
     two_registrars_decide_a_booking_once,
     approval_reaches_the_donor_live_with_a_calendar_mail,
     visits_set_the_last_donation_and_the_audit_log_is_for_admins,
