@@ -28,7 +28,7 @@ pub fn AdminPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match staff.await {
                     Ok(list) => view! {
-                        <div class="table-wrap">
+                        <div class="table-wrap" tabindex="0" role="region" aria-label=t.staff_list_title>
                             <table class="table" data-testid="staff-list">
                                 <thead>
                                     <tr>

@@ -22,7 +22,7 @@ pub fn AuditPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match entries.await {
                     Ok(rows) => view! {
-                        <div class="table-wrap">
+                        <div class="table-wrap" tabindex="0" role="region" aria-label=t.audit_title>
                             <table class="table" data-testid="audit-log">
                                 <thead>
                                     <tr>
