@@ -68,13 +68,14 @@ pub async fn book(
             Ok(facts.booking_id)
         }
         BookOutcome::Refused(Refusal::AlreadyBooked(id)) => Ok(id),
-        BookOutcome::Refused(Refusal::Rule(blocked)) => {
+        BookOutcome::Refused(Refusal::Rule(blocked)) if blocked.rule == crate::domain::Rule::R3 => {
             // Lost a race against the same donor's identical request: that one is the answer.
             match bookings::active_booking(&state.db, donor_id).await? {
                 Some((id, cell, at)) if cell == cell_id && at == start => Ok(id),
                 _ => Err(AppError::Blocked(blocked)),
             }
         }
+        BookOutcome::Refused(Refusal::Rule(blocked)) => Err(AppError::Blocked(blocked)),
         BookOutcome::Refused(Refusal::TimeTaken) => {
             Err(AppError::Blocked(crate::domain::Blocked { rule: crate::domain::Rule::R7, until: None }))
         }

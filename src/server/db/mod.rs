@@ -36,20 +36,7 @@ macro_rules! on_pool {
 /// (IMMEDIATE), so concurrent writers queue on busy_timeout instead of failing mid-way.
 macro_rules! in_write_tx {
     ($db:expr, $tx:ident => $body:expr) => {
-        match $db {
-            $crate::server::db::Db::Sqlite(pool) => {
-                let mut $tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-                let out = $body;
-                $tx.commit().await?;
-                out
-            }
-            $crate::server::db::Db::Postgres(pool) => {
-                let mut $tx = pool.begin().await?;
-                let out = $body;
-                $tx.commit().await?;
-                out
-            }
-        }
+        $crate::server::db::in_write_tx_keep_if!($db, |_: &_| true, $tx => $body)
     };
 }
 
