@@ -2,7 +2,8 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-export PATH="$HOME/.cargo/bin:$PATH"
+export CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}"
+export PATH="$CARGO_HOME/bin:$HOME/.cargo/bin:$PATH"
 
 CARGO_LEPTOS_VERSION="0.3.11"
 
@@ -33,13 +34,8 @@ locked_wasm_bindgen_version() {
   awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock"
 }
 
-# cargo-leptos runs wasm-opt in release builds: npm's binaryen (end2end/node_modules) first on
-# PATH, because Debian's binaryen produces a WASM that fails to hydrate.
-with_build_path() {
-  PATH="$ROOT/end2end/node_modules/.bin:$PATH" "$@"
-}
-
+# The release pipeline (scripts/build): the same one for scripts/run, scripts/test and CI.
 release_build() {
-  step "Release build (server + WASM) with cargo-leptos"
-  (cd "$ROOT" && with_build_path cargo leptos build --release) || fail "cargo leptos build --release failed"
+  step "Release build (scripts/build)"
+  "$ROOT/scripts/build" || fail "scripts/build failed"
 }
