@@ -4,18 +4,26 @@
 //!
 //! Run it with `scripts/loadtest [sqlite|postgres]…`; it is not part of the test command.
 
+// The integration tests' harness: fresh databases, the real server, the typed client.
+#[path = "../tests/support/mod.rs"]
+mod support;
+
 use chrono::{Days, NaiveTime, Utc};
-use donor_booking::domain::{BloodGroup, BloodProfile, DonationType, Kell, Rh};
-use donor_booking::server::db::bookings::{book, BookOutcome, BookingFacts, Now};
+use donor_booking::api::moderation::DecideBooking;
+use donor_booking::domain::decision::Moment;
+use donor_booking::domain::events::LiveEvent;
+use donor_booking::domain::{BloodGroup, BloodProfile, BookingStatus, DonationType, Kell, Rh, Rule};
+use donor_booking::error::AppError;
+use donor_booking::server::db::bookings::{book, BookOutcome, BookingFacts};
 use donor_booking::server::db::cells::{create_cell, NewCell};
 use donor_booking::server::db::Db;
 use donor_booking::server::mail::templates::booking_received;
 use donor_booking::server::synthetic::donors_with_sessions;
-use std::net::TcpListener;
-use std::process::Stdio;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::process::Command;
+use support::api::Api;
+use support::live::Subscription;
+use support::{Backend, ServerOptions, TestServer};
 
 const BLOOD: BloodProfile = BloodProfile { group: BloodGroup::O, rh: Rh::Positive, kell: Kell::Negative };
 /// The cell's places: TIMES times of PLACES / TIMES places each.
@@ -26,7 +34,7 @@ struct Config {
     places: u32,
     /// Arrivals spread evenly over this many milliseconds (0: all at the same instant).
     spread_ms: u64,
-    backends: Vec<String>,
+    backends: Vec<Backend>,
 }
 
 fn config() -> Config {
@@ -37,36 +45,18 @@ fn config() -> Config {
             "--donors" => c.donors = args.next().and_then(|v| v.parse().ok()).expect("--donors N"),
             "--places" => c.places = args.next().and_then(|v| v.parse().ok()).expect("--places N"),
             "--spread-ms" => c.spread_ms = args.next().and_then(|v| v.parse().ok()).expect("--spread-ms N"),
-            "sqlite" | "postgres" => c.backends.push(arg),
+            "sqlite" => c.backends.push(Backend::Sqlite),
+            "postgres" => c.backends.push(Backend::Postgres),
             other => {
                 panic!("unknown argument {other:?}; use [sqlite] [postgres] [--donors N] [--places N] [--spread-ms N]")
             }
         }
     }
     if c.backends.is_empty() {
-        c.backends = vec!["sqlite".into(), "postgres".into()];
+        c.backends = vec![Backend::Sqlite, Backend::Postgres];
     }
     assert!(c.places.is_multiple_of(TIMES), "--places must be a multiple of {TIMES}");
     c
-}
-
-/// A fresh database of the backend; the temp dir (SQLite) lives as long as the value.
-async fn fresh_database(backend: &str) -> (String, Option<tempfile::TempDir>) {
-    match backend {
-        "sqlite" => {
-            let dir = tempfile::tempdir().unwrap();
-            (format!("sqlite://{}", dir.path().join("loadtest.db").display()), Some(dir))
-        }
-        _ => {
-            let admin = std::env::var("TEST_POSTGRES_URL")
-                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-            let name = format!("donor_loadtest_{}", rand::random::<u32>());
-            let mut conn: sqlx::PgConnection = sqlx::Connection::connect(&admin).await.expect("PostgreSQL");
-            sqlx::Executor::execute(&mut conn, format!("CREATE DATABASE {name}").as_str()).await.unwrap();
-            let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin).to_owned();
-            (format!("{base}/{name}"), None)
-        }
-    }
 }
 
 async fn new_cell(db: &Db, days_ahead: u64, kind: DonationType, places: u32) -> i64 {
@@ -99,22 +89,18 @@ fn ms(d: Duration) -> f64 {
 /// One donor pressing «Записаться»: tries the times from its own starting point and moves to
 /// the next when told "this time was just taken", as the dialog offers; stops when booked or
 /// when the cell is full. Returns each request's latency and how it ended.
-async fn donor(http: reqwest::Client, url: String, session: String, cell: i64, start: u32) -> (Vec<Duration>, Outcome) {
+async fn donor(api: Api, cell: i64, start: u32) -> (Vec<Duration>, Outcome) {
     let mut latencies = Vec::new();
     for k in 0..TIMES {
         let at = time_of((start + k) % TIMES).format("%H:%M").to_string();
-        let form = [("cell_id", cell.to_string()), ("time", at), ("confirmed", "on".into())];
         let sent = Instant::now();
-        let resp = http.post(&url).header("cookie", format!("session={session}")).form(&form).send().await;
+        let (_, answer) = api.call_with_status(support::fixture::book(cell, &at)).await;
         latencies.push(sent.elapsed());
-        let Ok(resp) = resp else { return (latencies, Outcome::Error) };
-        let status = resp.status().as_u16();
-        let body: serde_json::Value = resp.json().await.unwrap_or_default();
-        match status {
-            200 => return (latencies, Outcome::Booked),
-            409 if body["Blocked"]["rule"] == "R7" => continue,
-            409 if body.get("Conflict").is_some() => return (latencies, Outcome::Full),
-            _ => return (latencies, Outcome::Error),
+        match answer {
+            Ok(_) => return (latencies, Outcome::Booked),
+            Err(AppError::Blocked(b)) if b.rule == Rule::R7 => continue,
+            Err(AppError::Conflict { .. }) => return (latencies, Outcome::Full),
+            Err(_) => return (latencies, Outcome::Error),
         }
     }
     (latencies, Outcome::Full)
@@ -125,31 +111,6 @@ enum Outcome {
     Booked,
     Full,
     Error,
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-/// Starts the real server binary on the database; returns its base URL once it answers.
-async fn start_server(url: &str, http: &reqwest::Client) -> (tokio::process::Child, String) {
-    let port = free_port();
-    let server = Command::new(env!("CARGO_BIN_EXE_donor-booking"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .arg("serve")
-        .env("DATABASE_URL", url)
-        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-        .env("LOG_LEVEL", "error")
-        .env("MAIL_DIR", std::env::temp_dir().join(format!("loadtest-mail-{port}")))
-        .stdout(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("start the server");
-    let base = format!("http://127.0.0.1:{port}");
-    while http.get(format!("{base}/healthz")).send().await.map(|r| !r.status().is_success()).unwrap_or(true) {
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    (server, base)
 }
 
 /// The live path: a registrar approves `bookings` one by one on `decide_on`; a client
@@ -167,36 +128,23 @@ async fn live_latencies(db: &Db, decide_on: &str, listen_on: &str, bookings: &[i
     let session = sessions::create(db, Principal::Staff { id: staff, role: StaffRole::Registrar }, Utc::now(), None)
         .await
         .unwrap();
-    let cookie = format!("session={session}");
-    let http = reqwest::Client::new();
-    let mut stream = http.get(format!("{listen_on}/events")).header("cookie", &cookie).send().await.unwrap();
+    let mut stream = Subscription::open(listen_on, Some(&session)).await;
     let expected = bookings.len();
     let listener = tokio::spawn(async move {
-        let (mut buffer, mut latencies) = (String::new(), Vec::new());
+        let approved = |m: &donor_booking::domain::events::LiveMessage| {
+            matches!(m.event, LiveEvent::BookingChanged { status: BookingStatus::Approved, .. })
+        };
+        let mut latencies = Vec::new();
         while latencies.len() < expected {
-            let Ok(Ok(Some(chunk))) = tokio::time::timeout(Duration::from_secs(10), stream.chunk()).await else {
-                break;
-            };
-            buffer.push_str(&String::from_utf8_lossy(&chunk));
-            while let Some(end) = buffer.find("\n\n") {
-                let frame: String = buffer.drain(..end + 2).collect();
-                let Some(data) = frame.lines().find_map(|l| l.strip_prefix("data:")) else { continue };
-                let Ok(message) = serde_json::from_str::<serde_json::Value>(data.trim()) else { continue };
-                if message["event"]["kind"] != "booking_changed" || message["event"]["status"] != "Approved" {
-                    continue;
-                }
-                let committed: chrono::DateTime<Utc> = serde_json::from_value(message["committed_at"].clone()).unwrap();
-                latencies.push((Utc::now() - committed).to_std().unwrap_or_default());
-            }
+            let Some(message) = stream.next_matching(Duration::from_secs(10), approved).await else { break };
+            latencies.push((Utc::now() - message.committed_at).to_std().unwrap_or_default());
         }
         latencies
     });
-    tokio::time::sleep(Duration::from_millis(300)).await; // subscribed before the first decision
-    for id in bookings {
-        let form = [("booking_id", id.to_string()), ("decision", "approve".to_owned())];
-        let resp =
-            http.post(format!("{decide_on}/api/decide_booking")).header("cookie", &cookie).form(&form).send().await;
-        assert!(resp.is_ok_and(|r| r.status().is_success()), "decision failed");
+    let registrar = Api::with_session(decide_on, &session);
+    for &booking_id in bookings {
+        let decision = DecideBooking { booking_id, decision: "approve".into(), reason: None, comment: None };
+        assert_eq!(registrar.call(decision).await, Ok(BookingStatus::Approved), "decision failed");
     }
     let mut latencies = listener.await.unwrap();
     assert_eq!(latencies.len(), bookings.len(), "every decision reached the subscriber");
@@ -213,29 +161,27 @@ fn print_live(label: &str, latencies: &[Duration]) {
     );
 }
 
-async fn run(backend: &str, c: &Config) {
-    let (url, _dir) = fresh_database(backend).await;
-    let db = Db::connect(&url).await.unwrap();
-    db.migrate().await.unwrap();
+async fn run(backend: Backend, c: &Config) {
+    let server = TestServer::start_with(backend, ServerOptions { demo_data: false, ..Default::default() }).await;
+    let base = server.base.clone();
+    let db = Db::connect(&server.db.url).await.unwrap();
     let cell = new_cell(&db, 1, DonationType::Plasma, c.places).await;
     let donors = donors_with_sessions(&db, "crowd", c.donors, BLOOD, Utc::now()).await.unwrap();
-
     let http = reqwest::Client::builder().pool_max_idle_per_host(c.donors).build().unwrap();
-    let (mut server, base) = start_server(&url, &http).await;
 
     // Everyone at once: the tasks wait on one barrier, then press «Записаться».
     let barrier = Arc::new(tokio::sync::Barrier::new(donors.len() + 1));
-    let book_url = format!("{base}/api/book");
     let tasks: Vec<_> = donors
         .into_iter()
         .enumerate()
         .map(|(i, (_, session))| {
-            let (http, url, barrier) = (http.clone(), book_url.clone(), barrier.clone());
+            let api = Api { http: http.clone(), base: base.clone(), session: Some(session) };
+            let barrier = barrier.clone();
             let delay = Duration::from_millis(c.spread_ms * i as u64 / c.donors as u64);
             tokio::spawn(async move {
                 barrier.wait().await;
                 tokio::time::sleep(delay).await;
-                let r = donor(http, url, session, cell, i as u32 % TIMES).await;
+                let r = donor(api, cell, i as u32 % TIMES).await;
                 (r, Instant::now())
             })
         })
@@ -268,15 +214,14 @@ async fn run(backend: &str, c: &Config) {
     };
     let (first, rest) = pending.split_at(pending.len() / 2);
     let one_instance = live_latencies(&db, &base, &base, first).await;
-    let two_instances = if backend == "postgres" {
-        let (mut second, other) = start_server(&url, &http).await;
-        let l = live_latencies(&db, &base, &other, rest).await;
-        let _ = second.kill().await;
-        Some(l)
+    let two_instances = if backend == Backend::Postgres {
+        let second = server.sibling().await;
+        Some(live_latencies(&db, &base, &second.base, rest).await)
     } else {
         None
     };
-    let _ = server.kill().await;
+    let mut server = server;
+    server.stop().await; // the database stays for the ceiling
 
     // The ceiling: the same transaction (rules, conditional updates, insert, outbox row) on the
     // same database, no HTTP, as fast as the pool allows.
@@ -292,7 +237,7 @@ async fn run(backend: &str, c: &Config) {
                 let mut made = 0u32;
                 loop {
                     let Some((i, (donor_id, _))) = queue.lock().unwrap().pop() else { break };
-                    let now = Now { utc: Utc::now(), tz: chrono_tz::Europe::Moscow };
+                    let now = Moment { utc: Utc::now(), tz: chrono_tz::Europe::Moscow };
                     let mail = |facts: &BookingFacts| booking_received(facts, "http://127.0.0.1/cabinet");
                     let id = format!("<ceiling-{i}@loadtest>");
                     let at = time_of(i as u32 % TIMES);
@@ -314,7 +259,7 @@ async fn run(backend: &str, c: &Config) {
     let http_rate = f64::from(booked) / fill.as_secs_f64();
     let ceiling_rate = f64::from(ceiling_made) / ceiling_time.as_secs_f64();
     let arrival = if c.spread_ms == 0 { "all at once".to_owned() } else { format!("arriving over {} ms", c.spread_ms) };
-    println!("== {backend}: {} donors {arrival}, one cell of {} places ({TIMES} times) ==", c.donors, c.places);
+    println!("== {backend:?}: {} donors {arrival}, one cell of {} places ({TIMES} times) ==", c.donors, c.places);
     println!("  bookings made          {booked} (expected {})", c.places);
     println!("  refused as full        {full}");
     println!("  other errors           {errors}");
@@ -342,6 +287,6 @@ async fn run(backend: &str, c: &Config) {
 async fn main() {
     let c = config();
     for backend in c.backends.clone() {
-        run(&backend, &c).await;
+        run(backend, &c).await;
     }
 }

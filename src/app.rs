@@ -6,6 +6,7 @@ use crate::ui::pages::admin::AdminPage;
 use crate::ui::pages::audit::AuditPage;
 use crate::ui::pages::book::BookPage;
 use crate::ui::pages::cabinet::CabinetPage;
+use crate::ui::pages::intervals::IntervalsPage;
 use crate::ui::pages::login::{ConfirmEmailPage, LoginPage, ResendPage};
 use crate::ui::pages::moderation::ModerationPage;
 use crate::ui::pages::password::{ForgotPasswordPage, ResetPasswordPage};
@@ -68,6 +69,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/password/reset") view=ResetPasswordPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/admin") view=AdminPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/audit") view=AuditPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/intervals") view=IntervalsPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/moderation") view=ModerationPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/planning") view=PlanningPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/:area") view=StaffHomePage ssr=SsrMode::Async />

@@ -1,13 +1,14 @@
 //! Online appointment system of a regional blood centre.
 //!
-//! `domain`, `error`, `i18n`, `api` and `ui` compile for the server and the WASM client;
-//! `server` only with the `ssr` feature.
+//! `domain` (pure rules), `model` (wire types), `error`, `i18n`, `api` (server functions) and
+//! `ui` compile for the server and the WASM client; `server` only with the `ssr` feature.
 
 pub mod api;
 pub mod app;
 pub mod domain;
 pub mod error;
 pub mod i18n;
+pub mod model;
 pub mod ui;
 
 #[cfg(feature = "ssr")]

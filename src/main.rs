@@ -49,12 +49,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let db = Db::connect(&settings.database_url).await?;
             db.migrate().await?;
             let now = chrono::Utc::now();
-            let created = demo::seed(&db, local_date(now, settings.time_zone), days, now).await?;
+            let today = local_date(now, settings.time_zone);
+            let created = demo::seed(&db, today, days, now).await?;
             println!("demo data: {created} new cells over the next {days} days ({})", db.backend());
             if no_accounts {
                 return Ok(());
             }
-            demo::seed_accounts(&db, now).await?;
+            demo::seed_accounts(&db, today, now).await?;
             println!("demo accounts (for trying the app only; never run demo-data on a real centre's database):");
             for (email, password, role) in demo::DEMO_ACCOUNTS {
                 let role = role.map_or("donor", |r| donor_booking::domain::Coded::code(r));

@@ -1,8 +1,7 @@
 //! Booking statuses, the seed's rejection reasons, and a booking as its donor sees it.
 
-use super::DonationType;
+use super::cells::has_begun;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
-use serde::{Deserialize, Serialize};
 
 labelled_enum! {
     /// Where a booking stands. Labels are the seed's words.
@@ -44,24 +43,9 @@ labelled_enum! {
     }
 }
 
-/// One of the donor's bookings still on record (R6).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BookingRecord {
-    pub id: i64,
-    pub status: BookingStatus,
-    pub date: NaiveDate,
-    pub time: NaiveTime,
-    pub donation_type: DonationType,
-    pub place_name: String,
-    pub place_address: String,
-    pub rejection_reason: Option<RejectionReason>,
-}
-
-impl BookingRecord {
-    /// An active booking can be cancelled by its donor until its time begins.
-    pub fn can_cancel(&self, now_local: NaiveDateTime) -> bool {
-        self.status.is_active() && self.date.and_time(self.time) > now_local
-    }
+/// A donor may cancel their own active booking until its time begins.
+pub fn donor_may_cancel(status: BookingStatus, date: NaiveDate, time: NaiveTime, now_local: NaiveDateTime) -> bool {
+    status.is_active() && !has_begun(date, time, now_local)
 }
 
 #[cfg(test)]
@@ -77,21 +61,12 @@ mod tests {
 
     #[test]
     fn cancel_only_active_bookings_before_their_time() {
-        let record = BookingRecord {
-            id: 1,
-            status: BookingStatus::Approved,
-            date: NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
-            time: NaiveTime::from_hms_opt(9, 30, 0).unwrap(),
-            donation_type: DonationType::Plasma,
-            place_name: "P".into(),
-            place_address: "A".into(),
-            rejection_reason: None,
-        };
-        let at = |h, m| record.date.and_hms_opt(h, m, 0).unwrap();
-        assert!(record.can_cancel(at(9, 29)));
-        assert!(!record.can_cancel(at(9, 30)), "the time has begun");
-        let rejected = BookingRecord { status: BookingStatus::Rejected, ..record.clone() };
-        assert!(!rejected.can_cancel(at(8, 0)));
+        let date = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        let time = NaiveTime::from_hms_opt(9, 30, 0).unwrap();
+        let at = |h, m| date.and_hms_opt(h, m, 0).unwrap();
+        assert!(donor_may_cancel(BookingStatus::Approved, date, time, at(9, 29)));
+        assert!(!donor_may_cancel(BookingStatus::Approved, date, time, at(9, 30)), "the time has begun");
+        assert!(!donor_may_cancel(BookingStatus::Rejected, date, time, at(8, 0)));
     }
 
     #[test]

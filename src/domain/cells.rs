@@ -1,7 +1,7 @@
 //! Cells, their times and group quotas: what a donor may book exists because hospitals need it.
 
 use super::blood::{group_rh_label, BloodGroup, BloodProfile, Kell, Rh};
-use super::{DonationType, Locale};
+use super::Locale;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde::{Deserialize, Serialize};
 
@@ -59,15 +59,14 @@ impl TimeSlot {
 
     /// A time can be booked while it has a free place and has not begun (centre's local time).
     pub fn is_bookable(&self, date: NaiveDate, now_local: NaiveDateTime) -> bool {
-        self.free() > 0 && date.and_time(self.start) > now_local
+        self.free() > 0 && !has_begun(date, self.start, now_local)
     }
 }
 
-/// A time still open for booking, as donors see it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FreeTime {
-    pub start: NaiveTime,
-    pub free: u32,
+/// Whether a time on a day has begun by `now_local` (the centre's wall clock): from then on
+/// it can be neither booked nor cancelled by the donor.
+pub fn has_begun(date: NaiveDate, start: NaiveTime, now_local: NaiveDateTime) -> bool {
+    date.and_time(start) <= now_local
 }
 
 /// The need a donor would take a place from: the still-needed one that fits them. A cell has
@@ -87,34 +86,6 @@ pub fn bookable_places(date: NaiveDate, now_local: NaiveDateTime, needs: &[Group
     let by_time: u32 = slots.iter().filter(|s| s.is_bookable(date, now_local)).map(TimeSlot::free).sum();
     let by_need: u32 = needs.iter().map(GroupNeed::remaining).sum();
     by_time.min(by_need)
-}
-
-/// An open cell as the public page and the cabinet show it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct CellSummary {
-    pub id: i64,
-    pub date: NaiveDate,
-    pub donation_type: DonationType,
-    pub place_name: String,
-    pub place_address: String,
-    /// Only the groups that still have places.
-    pub needed: Vec<GroupNeed>,
-    /// Places still bookable (see [`bookable_places`]).
-    pub free_places: u32,
-    /// The times that have not begun and have a free place, in order.
-    pub times: Vec<FreeTime>,
-}
-
-impl CellSummary {
-    /// "08:00–12:30": the span of the free times.
-    pub fn hours(&self) -> Option<String> {
-        let (first, last) = (self.times.first()?, self.times.last()?);
-        Some(format!("{}–{}", first.start.format("%H:%M"), last.start.format("%H:%M")))
-    }
-
-    pub fn free_time(&self, start: NaiveTime) -> Option<FreeTime> {
-        self.times.iter().copied().find(|t| t.start == start)
-    }
 }
 
 #[cfg(test)]

@@ -1,5 +1,8 @@
 use serde::{Deserialize, Serialize};
 
+/// The cookie the language switch sets.
+pub const LOCALE_COOKIE: &str = "lang";
+
 /// The UI language. Russian is the default; English the second.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Locale {
@@ -30,6 +33,19 @@ impl Locale {
     /// The language for a first visit, from an `Accept-Language` header. Russian whenever the
     /// browser lists it at all (many Russian speakers run English-language browsers), English
     /// when only English of the supported languages is listed.
+    /// The language of a request: the switch's cookie (in any of the `Cookie` headers), else
+    /// Accept-Language, else Russian.
+    pub fn negotiate<'a>(cookie_headers: impl IntoIterator<Item = &'a str>, accept_language: Option<&str>) -> Locale {
+        cookie_headers
+            .into_iter()
+            .flat_map(|v| v.split(';'))
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(name, _)| *name == LOCALE_COOKIE)
+            .and_then(|(_, value)| Locale::from_code(value))
+            .or_else(|| accept_language.and_then(Locale::from_accept_language))
+            .unwrap_or_default()
+    }
+
     pub fn from_accept_language(header: &str) -> Option<Locale> {
         let listed = Self::ranked_accept_language(header);
         if listed.contains(&Locale::Ru) {

@@ -1,9 +1,10 @@
 //! What a registrar sees about a booking and the warnings the system can compute for it, and
 //! the decisions they can take. Pure: "today" is a parameter.
 
-use super::rules::DONATION_INTERVAL_DAYS;
-use super::{BloodProfile, BookingStatus, DonationType, RejectionReason};
-use chrono::{DateTime, Days, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+use super::intervals::{Donation, IntervalTable};
+use super::rules::{check_donation_interval, check_type_interval, Blocked, DonorState};
+use super::{BookingStatus, DonationType, RejectionReason};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 /// A donor code changed this recently is worth a second look against the centre's records.
@@ -17,57 +18,37 @@ pub struct OtherBooking {
     pub donation_type: DonationType,
 }
 
-/// A booking in the registrar's queue, with what they need to decide it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct QueueItem {
-    pub booking_id: i64,
-    pub status: BookingStatus,
-    /// When the donor booked, in the centre's local time.
-    pub requested_at: NaiveDateTime,
-    pub date: NaiveDate,
-    pub time: NaiveTime,
-    pub donation_type: DonationType,
-    pub place_name: String,
-    pub donor_email: String,
-    pub blood: BloodProfile,
-    pub donor_code: String,
-    pub donor_code_changed_at: Option<DateTime<Utc>>,
-    pub last_donation_on: Option<NaiveDate>,
-    pub other_bookings: Vec<OtherBooking>,
-    pub rejection_reason: Option<RejectionReason>,
-    pub rejection_comment: Option<String>,
-    /// Who decided it, for decided bookings.
-    pub decided_by: Option<String>,
-    pub warnings: Vec<Warning>,
-    /// Approved and its day has come: «Донация состоялась» / «Неявка» can be marked.
-    pub visit_markable: bool,
-}
-
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Warning {
-    /// The booked day is less than ten days after the last donation; booking possible from this day.
-    Interval { last_donation: NaiveDate, allowed_from: NaiveDate },
+    /// The booked day is too soon after a donation: R5's ten days, or the interval between
+    /// the donation types — the same refusal a new booking for that day would get.
+    Interval(Blocked),
     /// The donor holds another pending or approved booking.
     AnotherActiveBooking { date: NaiveDate },
     /// The donor changed their donor code on this day.
     DonorCodeChanged { on: NaiveDate },
 }
 
-/// The warnings for a booking on `date` by a donor with this history, as of `now`.
-pub fn warnings(
-    date: NaiveDate,
-    last_donation_on: Option<NaiveDate>,
-    others: &[OtherBooking],
-    donor_code_changed_at: Option<DateTime<Utc>>,
-    now: DateTime<Utc>,
-) -> Vec<Warning> {
+/// What the warnings of one booking read.
+pub struct BookingHistory<'a> {
+    pub date: NaiveDate,
+    pub kind: DonationType,
+    pub donations: &'a [Donation],
+    pub others: &'a [OtherBooking],
+    pub donor_code_changed_at: Option<DateTime<Utc>>,
+}
+
+/// The warnings for a booking, as of `now`. The interval warning is the rules' own check
+/// (R5 and the table of intervals) applied to the booked day.
+pub fn warnings(h: &BookingHistory, now: DateTime<Utc>, intervals: &IntervalTable) -> Vec<Warning> {
     let mut out = Vec::new();
-    if let Some(last) = last_donation_on {
-        let allowed_from = last + Days::new(DONATION_INTERVAL_DAYS);
-        if date < allowed_from {
-            out.push(Warning::Interval { last_donation: last, allowed_from });
-        }
+    let donor = DonorState { donations: h.donations.to_vec(), ..DonorState::default() };
+    let too_soon = check_donation_interval(donor.last_donation().map(|d| d.on), h.date)
+        .and_then(|()| check_type_interval(&donor, h.kind, h.date, intervals));
+    if let Err(blocked) = too_soon {
+        out.push(Warning::Interval(blocked));
     }
+    let (others, donor_code_changed_at) = (h.others, h.donor_code_changed_at);
     if let Some(other) = others.iter().find(|o| o.status.is_active()) {
         out.push(Warning::AnotherActiveBooking { date: other.date });
     }
@@ -95,9 +76,14 @@ impl Decision {
     }
 }
 
+/// A visit is marked on its day or later, never before.
+pub fn visit_day_reached(date: NaiveDate, today: NaiveDate) -> bool {
+    date <= today
+}
+
 /// Whether a visit can be marked: an approved booking whose day has come.
 pub fn visit_can_be_marked(status: BookingStatus, date: NaiveDate, today: NaiveDate) -> bool {
-    status == BookingStatus::Approved && date <= today
+    status == BookingStatus::Approved && visit_day_reached(date, today)
 }
 
 #[cfg(test)]
@@ -109,26 +95,44 @@ mod tests {
         NaiveDate::from_ymd_opt(2026, 12, d).unwrap()
     }
 
+    fn history<'a>(date: NaiveDate, donations: &'a [Donation], others: &'a [OtherBooking]) -> BookingHistory<'a> {
+        BookingHistory { date, kind: DonationType::Plasma, donations, others, donor_code_changed_at: None }
+    }
+
     #[test]
-    fn interval_warning_until_the_tenth_day() {
+    fn interval_warning_until_the_tenth_day_and_the_type_interval() {
         let now = Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap();
-        let w = warnings(day(10), Some(day(1)), &[], None, now);
-        assert_eq!(w, [Warning::Interval { last_donation: day(1), allowed_from: day(11) }]);
-        assert!(warnings(day(11), Some(day(1)), &[], None, now).is_empty());
+        let table = IntervalTable::default();
+        let plasma = [Donation { on: day(1), donation_type: DonationType::Plasma }];
+        let w = warnings(&history(day(10), &plasma, &[]), now, &table);
+        assert!(
+            matches!(&w[..], [Warning::Interval(b)] if b.rule == crate::domain::Rule::R5 && b.until == Some(day(11)))
+        );
+        // Plasma → plasma needs 14 days: the 11th is still too soon, the 15th is not.
+        let w = warnings(&history(day(11), &plasma, &[]), now, &table);
+        assert!(
+            matches!(&w[..], [Warning::Interval(b)] if b.rule == crate::domain::Rule::Interval && b.until == Some(day(15)))
+        );
+        assert!(warnings(&history(day(15), &plasma, &[]), now, &table).is_empty());
     }
 
     #[test]
     fn active_other_booking_and_recent_code_change_are_flagged() {
         let now = Utc.with_ymd_and_hms(2026, 12, 20, 9, 0, 0).unwrap();
+        let table = IntervalTable::default();
         let others = [
             OtherBooking { date: day(3), status: BookingStatus::Cancelled, donation_type: DonationType::Plasma },
             OtherBooking { date: day(22), status: BookingStatus::Approved, donation_type: DonationType::Plasma },
         ];
         let changed = Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap();
-        let w = warnings(day(21), None, &others, Some(changed), now);
-        assert_eq!(w, [Warning::AnotherActiveBooking { date: day(22) }, Warning::DonorCodeChanged { on: day(1) }]);
+        let h = BookingHistory { donor_code_changed_at: Some(changed), ..history(day(21), &[], &others) };
+        assert_eq!(
+            warnings(&h, now, &table),
+            [Warning::AnotherActiveBooking { date: day(22) }, Warning::DonorCodeChanged { on: day(1) }]
+        );
         let long_ago = Utc.with_ymd_and_hms(2026, 10, 1, 9, 0, 0).unwrap();
-        assert!(warnings(day(21), None, &others[..1], Some(long_ago), now).is_empty());
+        let h = BookingHistory { donor_code_changed_at: Some(long_ago), ..history(day(21), &[], &others[..1]) };
+        assert!(warnings(&h, now, &table).is_empty());
     }
 
     #[test]

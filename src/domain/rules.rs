@@ -1,16 +1,21 @@
 //! The rules R1–R7 of SPEC.md as pure functions. Each returns `Ok(())` or the rule that
 //! blocks, with the first day from which the donor can book where such a day exists.
+//! [`donor_may_book`] is the donor's side of every booking decision (`decision::decide`, the
+//! cabinet's hints, the registrar's warnings): R1, R3, R4, R5 and the intervals between
+//! donation types.
 
 use super::blood::BloodProfile;
 use super::calendar::local_date;
 use super::cells::GroupNeed;
-use super::Locale;
+use super::intervals::{check_interval, last_donation, Donation, IntervalBlock, IntervalTable};
+use super::{DonationType, Labelled, Locale};
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
-/// Days after a donation before the next booking (R5) and days a record is kept (R6).
-pub const DONATION_INTERVAL_DAYS: u64 = 10;
+/// The seed's R5: days after any donation before the next booking (the medical intervals
+/// between donation types are the table in `intervals`); and days a record is kept (R6).
+pub const R5_DAYS_AFTER_DONATION: u64 = 10;
 pub const RECORD_RETENTION_DAYS: u64 = 10;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -25,6 +30,9 @@ pub enum Rule {
     R4,
     /// Booking only 10 days after the last donation.
     R5,
+    /// The cell's day is too soon after a donation for its donation type (Приказ № 1166н,
+    /// Приложение 7; the centre's table of intervals).
+    Interval,
     /// Records are kept 10 days.
     R6,
     /// No place is given twice.
@@ -36,11 +44,21 @@ pub enum Rule {
 pub struct Blocked {
     pub rule: Rule,
     pub until: Option<NaiveDate>,
+    /// For [`Rule::Interval`]: the donation that must be followed by the interval.
+    pub interval: Option<IntervalBlock>,
 }
 
 impl Blocked {
-    fn by(rule: Rule) -> Blocked {
-        Blocked { rule, until: None }
+    pub fn by(rule: Rule) -> Blocked {
+        Blocked { rule, until: None, interval: None }
+    }
+
+    fn until(rule: Rule, day: NaiveDate) -> Blocked {
+        Blocked { rule, until: Some(day), interval: None }
+    }
+
+    pub fn interval(block: IntervalBlock) -> Blocked {
+        Blocked { rule: Rule::Interval, until: Some(block.allowed_from), interval: Some(block) }
     }
 
     /// The sentence shown to the donor: which rule, and from when they can book.
@@ -73,11 +91,31 @@ impl Blocked {
                 "A new booking is possible only 10 days after your last donation — from {}.",
                 date.unwrap_or_default()
             ),
+            (_, Rule::Interval) => match self.interval {
+                Some(b) => interval_message(&b, locale),
+                None => String::new(),
+            },
             (Locale::Ru, Rule::R6) => "Записи хранятся 10 дней.".into(),
             (Locale::En, Rule::R6) => "Records are kept for 10 days.".into(),
             (Locale::Ru, Rule::R7) => "Это время только что заняли. Выберите другое время.".into(),
             (Locale::En, Rule::R7) => "This time was just taken. Please choose another time.".into(),
         }
+    }
+}
+
+/// "After plasma on 01.12.2026 you can book whole blood from 15.12.2026 (14 days)."
+fn interval_message(b: &IntervalBlock, locale: Locale) -> String {
+    let (after, on, next) = (b.after.donation_type.label(locale), locale.format_date(b.after.on), b.next.label(locale));
+    let from = locale.format_date(b.allowed_from);
+    match locale {
+        Locale::Ru => format!(
+            "После донации «{after}» {on} запись на донацию «{next}» возможна с {from}: между ними должно пройти не менее {} дн.",
+            b.days
+        ),
+        Locale::En => format!(
+            "After your {after} donation on {on}, a {next} donation can be booked from {from}: at least {} days must pass between them.",
+            b.days
+        ),
     }
 }
 
@@ -121,7 +159,7 @@ pub fn check_cancellation_cooldown(
     if local_date(now, tz) >= allowed_from {
         Ok(())
     } else {
-        Err(Blocked { rule: Rule::R4, until: Some(allowed_from) })
+        Err(Blocked::until(Rule::R4, allowed_from))
     }
 }
 
@@ -130,11 +168,11 @@ pub fn check_donation_interval(last_donation_on: Option<NaiveDate>, today: Naive
     let Some(donated) = last_donation_on else {
         return Ok(());
     };
-    let allowed_from = donated + Days::new(DONATION_INTERVAL_DAYS);
+    let allowed_from = donated + Days::new(R5_DAYS_AFTER_DONATION);
     if today >= allowed_from {
         Ok(())
     } else {
-        Err(Blocked { rule: Rule::R5, until: Some(allowed_from) })
+        Err(Blocked::until(Rule::R5, allowed_from))
     }
 }
 
@@ -158,7 +196,14 @@ pub struct DonorState {
     pub email_confirmed: bool,
     pub has_active_booking: bool,
     pub last_self_cancel_at: Option<DateTime<Utc>>,
-    pub last_donation_on: Option<NaiveDate>,
+    /// Every donation on record, in any order.
+    pub donations: Vec<Donation>,
+}
+
+impl DonorState {
+    pub fn last_donation(&self) -> Option<Donation> {
+        last_donation(&self.donations)
+    }
 }
 
 /// R1, R3, R4, R5: whether the donor may book anything now, in the order a donor can act on
@@ -167,20 +212,68 @@ pub fn check_standing(donor: &DonorState, now: DateTime<Utc>, tz: Tz) -> Result<
     check_email_confirmed(donor.email_confirmed)?;
     check_no_active_booking(donor.has_active_booking)?;
     check_cancellation_cooldown(donor.last_self_cancel_at, now, tz)?;
-    check_donation_interval(donor.last_donation_on, local_date(now, tz))
+    check_donation_interval(donor.last_donation().map(|d| d.on), local_date(now, tz))
 }
 
-/// All donor-side rules for one cell. R7 is enforced by the database at the moment of
-/// booking (conditional updates), so it is not part of this pre-check.
+/// The interval between donation types for a cell of `kind` on `date`.
+pub fn check_type_interval(
+    donor: &DonorState,
+    kind: DonationType,
+    date: NaiveDate,
+    intervals: &IntervalTable,
+) -> Result<(), Blocked> {
+    check_interval(&donor.donations, kind, date, intervals).map_err(Blocked::interval)
+}
+
+/// The donor's side of booking a cell of `kind` on `date` now: R1, R3, R4, R5, then the
+/// interval since each donation on record.
+pub fn donor_may_book(
+    donor: &DonorState,
+    kind: DonationType,
+    date: NaiveDate,
+    now: DateTime<Utc>,
+    tz: Tz,
+    intervals: &IntervalTable,
+) -> Result<(), Blocked> {
+    check_standing(donor, now, tz)?;
+    check_type_interval(donor, kind, date, intervals)
+}
+
+/// The first day a cell of `kind` could be booked by this donor: today, or later where R4,
+/// R5 or an interval since a donation says so. (R1 and R3 have no day: they end when the
+/// donor acts.)
+pub fn first_bookable_day(
+    donor: &DonorState,
+    kind: DonationType,
+    now: DateTime<Utc>,
+    tz: Tz,
+    intervals: &IntervalTable,
+) -> NaiveDate {
+    let today = local_date(now, tz);
+    let by_rule = [
+        check_cancellation_cooldown(donor.last_self_cancel_at, now, tz).err(),
+        check_donation_interval(donor.last_donation().map(|d| d.on), today).err(),
+        check_type_interval(donor, kind, today, intervals).err(),
+    ];
+    by_rule.into_iter().flatten().filter_map(|b| b.until).fold(today, NaiveDate::max)
+}
+
+/// Everything a donor-facing page can tell about one cell before trying, the reason most
+/// specific to the cell first: R2 (the cell does not need the donor's group at all), then
+/// the donor's side. R7 is decided at the moment of booking.
+#[allow(clippy::too_many_arguments)]
 pub fn may_book(
     donor: &DonorState,
     blood: &BloodProfile,
+    kind: DonationType,
+    date: NaiveDate,
     cell_needs: &[GroupNeed],
     now: DateTime<Utc>,
     tz: Tz,
+    intervals: &IntervalTable,
 ) -> Result<(), Blocked> {
-    check_standing(donor, now, tz)?;
-    check_group_fits(blood, cell_needs)
+    check_group_fits(blood, cell_needs)?;
+    donor_may_book(donor, kind, date, now, tz, intervals)
 }
 
 #[cfg(test)]
@@ -188,6 +281,7 @@ mod tests {
     use super::*;
     use crate::domain::blood::{BloodGroup, Kell, Rh};
     use crate::domain::calendar::DEFAULT_TIME_ZONE as MSK;
+    use crate::domain::intervals::{Donation, IntervalTable};
     use chrono::TimeZone;
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -224,14 +318,14 @@ mod tests {
 
     #[test]
     fn r3_one_active_booking() {
-        assert_eq!(check_no_active_booking(true).unwrap_err(), Blocked { rule: Rule::R3, until: None });
+        assert_eq!(check_no_active_booking(true).unwrap_err(), Blocked::by(Rule::R3));
         assert!(check_no_active_booking(false).is_ok());
     }
 
     #[test]
     fn r4_blocks_the_rest_of_the_moscow_day_only() {
         let cancelled = msk(2026, 11, 26, 23, 58);
-        let blocked = Blocked { rule: Rule::R4, until: Some(date(2026, 11, 27)) };
+        let blocked = Blocked::until(Rule::R4, date(2026, 11, 27));
         // The same evening, one minute before Moscow midnight (20:59 UTC).
         assert_eq!(check_cancellation_cooldown(Some(cancelled), msk(2026, 11, 26, 23, 59), MSK), Err(blocked));
         // Moscow midnight is 21:00 UTC of the previous UTC day: already the next calendar day.
@@ -253,7 +347,7 @@ mod tests {
         let donated = Some(date(2026, 11, 1));
         assert_eq!(
             check_donation_interval(donated, date(2026, 11, 10)),
-            Err(Blocked { rule: Rule::R5, until: Some(date(2026, 11, 11)) })
+            Err(Blocked::until(Rule::R5, date(2026, 11, 11)))
         );
         assert!(check_donation_interval(donated, date(2026, 11, 11)).is_ok());
         assert!(check_donation_interval(donated, date(2026, 11, 12)).is_ok());
@@ -277,28 +371,75 @@ mod tests {
         assert_eq!(check_place_free(0, 0).unwrap_err().rule, Rule::R7);
     }
 
+    fn gave(on: NaiveDate, donation_type: DonationType) -> Vec<Donation> {
+        vec![Donation { on, donation_type }]
+    }
+
     #[test]
     fn may_book_reports_the_first_rule_that_blocks() {
         let needs = [need(BloodGroup::A, Rh::Positive, 5, 0)];
         let now = msk(2026, 11, 26, 12, 0);
+        let table = IntervalTable::default();
+        let (kind, day) = (DonationType::Plasma, date(2026, 12, 20));
         let ok = DonorState { email_confirmed: true, ..DonorState::default() };
-        let check = |d: &DonorState| may_book(d, &DONOR, &needs, now, MSK);
+        let check = |d: &DonorState| may_book(d, &DONOR, kind, day, &needs, now, MSK, &table);
         assert!(check(&ok).is_ok());
         assert_eq!(check(&DonorState { email_confirmed: false, ..ok.clone() }).unwrap_err().rule, Rule::R1);
         assert_eq!(check(&DonorState { has_active_booking: true, ..ok.clone() }).unwrap_err().rule, Rule::R3);
         let cancelled = DonorState { last_self_cancel_at: Some(msk(2026, 11, 26, 8, 0)), ..ok.clone() };
-        assert_eq!(check(&cancelled).unwrap_err(), Blocked { rule: Rule::R4, until: Some(date(2026, 11, 27)) });
-        let r5 = check(&DonorState { last_donation_on: Some(date(2026, 11, 20)), ..ok.clone() }).unwrap_err();
-        assert_eq!(r5, Blocked { rule: Rule::R5, until: Some(date(2026, 11, 30)) });
+        assert_eq!(check(&cancelled).unwrap_err(), Blocked::until(Rule::R4, date(2026, 11, 27)));
+        let recent = DonorState { donations: gave(date(2026, 11, 20), DonationType::Plasma), ..ok.clone() };
+        assert_eq!(check(&recent).unwrap_err(), Blocked::until(Rule::R5, date(2026, 11, 30)));
         let other = BloodProfile { group: BloodGroup::B, ..DONOR };
-        assert_eq!(may_book(&ok, &other, &needs, now, MSK).unwrap_err().rule, Rule::R2);
+        assert_eq!(may_book(&ok, &other, kind, day, &needs, now, MSK, &table).unwrap_err().rule, Rule::R2);
+        // On a cell that does not need the donor's group, that is the reason shown, whatever else.
+        let busy = DonorState { has_active_booking: true, ..ok.clone() };
+        assert_eq!(may_book(&busy, &other, kind, day, &needs, now, MSK, &table).unwrap_err().rule, Rule::R2);
         // Standing ignores the cell: a B donor in good standing may book some other cell.
         assert!(check_standing(&ok, now, MSK).is_ok());
     }
 
     #[test]
+    fn the_interval_applies_to_the_cell_day_after_r5_passes() {
+        // Whole blood on 1 Nov: R5 allows booking from 11 Nov, but a whole-blood cell only
+        // from 31 Dec (60 days); a plasma cell from 1 Dec (30 days).
+        let table = IntervalTable::default();
+        let donor = DonorState {
+            email_confirmed: true,
+            donations: gave(date(2026, 11, 1), DonationType::WholeBlood),
+            ..DonorState::default()
+        };
+        let now = msk(2026, 11, 26, 12, 0);
+        let refused =
+            donor_may_book(&donor, DonationType::WholeBlood, date(2026, 12, 30), now, MSK, &table).unwrap_err();
+        assert_eq!(refused.rule, Rule::Interval);
+        assert_eq!(refused.until, Some(date(2026, 12, 31)));
+        assert!(refused.message(Locale::Ru).contains("31.12.2026"), "{}", refused.message(Locale::Ru));
+        assert!(refused.message(Locale::Ru).contains("Цельная кровь"));
+        assert!(donor_may_book(&donor, DonationType::WholeBlood, date(2026, 12, 31), now, MSK, &table).is_ok());
+        assert!(donor_may_book(&donor, DonationType::Plasma, date(2026, 12, 1), now, MSK, &table).is_ok());
+        assert_eq!(
+            donor_may_book(&donor, DonationType::Plasma, date(2026, 11, 30), now, MSK, &table).unwrap_err().until,
+            Some(date(2026, 12, 1))
+        );
+    }
+
+    #[test]
+    fn first_bookable_day_per_type_is_the_latest_rule_day() {
+        let table = IntervalTable::default();
+        let now = msk(2026, 12, 2, 12, 0);
+        let fresh = DonorState { email_confirmed: true, ..DonorState::default() };
+        assert_eq!(first_bookable_day(&fresh, DonationType::Plasma, now, MSK, &table), date(2026, 12, 2));
+        let plasma = DonorState { donations: gave(date(2026, 12, 1), DonationType::Plasma), ..fresh.clone() };
+        // R5 says 11 Dec, plasma → whole blood 14 days says 15 Dec.
+        assert_eq!(first_bookable_day(&plasma, DonationType::WholeBlood, now, MSK, &table), date(2026, 12, 15));
+        let cancelled = DonorState { last_self_cancel_at: Some(msk(2026, 12, 2, 9, 0)), ..fresh };
+        assert_eq!(first_bookable_day(&cancelled, DonationType::Plasma, now, MSK, &table), date(2026, 12, 3));
+    }
+
+    #[test]
     fn messages_name_the_date_in_the_locale() {
-        let b = Blocked { rule: Rule::R5, until: Some(date(2026, 12, 3)) };
+        let b = Blocked::until(Rule::R5, date(2026, 12, 3));
         assert!(b.message(Locale::Ru).contains("03.12.2026"));
         assert!(b.message(Locale::En).contains("3 Dec 2026"));
     }

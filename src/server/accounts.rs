@@ -7,11 +7,11 @@ use super::db::accounts::{self as store, AccountKind, TokenPurpose, TokenUse};
 use super::db::in_write_tx;
 use super::mail::{outbox, templates, Email};
 use super::state::AppState;
-use crate::api::auth::ConfirmOutcome as Confirmation;
 use crate::domain::account::{check_new_password, normalize_email, Principal};
 use crate::domain::{BloodGroup, BloodProfile, Coded, DonorCode, Kell, Locale, Rh};
 use crate::error::{AppError, FieldError};
 use crate::i18n::texts;
+use crate::model::accounts::ConfirmOutcome as Confirmation;
 use chrono::{DateTime, Duration, Utc};
 
 pub const CONFIRM_TOKEN_LIFETIME: Duration = Duration::hours(24);

@@ -2,17 +2,20 @@
 //! rules in one transaction, and turn its refusals into the caller's localised error.
 
 use super::accounts::message_id;
-use super::db::bookings::{self, BookOutcome, BookingFacts, CancelOutcome, Now, Refusal};
+use super::db::bookings::{self, BookOutcome, BookingFacts, CancelOutcome};
 use super::mail::templates;
 use super::state::AppState;
+use crate::domain::decision::{Moment, Refusal};
 use crate::domain::events::LiveEvent;
-use crate::domain::{BookingRecord, BookingStatus, Locale};
+use crate::domain::rules::{Blocked, Rule};
+use crate::domain::{BookingStatus, Locale};
 use crate::error::AppError;
 use crate::i18n::texts;
+use crate::model::booking::BookingRecord;
 use chrono::NaiveTime;
 
-fn now(state: &AppState) -> Now {
-    Now { utc: state.clock.now(), tz: state.settings.time_zone }
+fn now(state: &AppState) -> Moment {
+    Moment { utc: state.clock.now(), tz: state.settings.time_zone }
 }
 
 /// What open pages must re-fetch after a booking changed: its cell's places and the booking.
@@ -67,8 +70,8 @@ pub async fn book(
             state.events.publish(&state.db, &changed(&facts, BookingStatus::Pending)).await;
             Ok(facts.booking_id)
         }
-        BookOutcome::Refused(Refusal::AlreadyBooked(id)) => Ok(id),
-        BookOutcome::Refused(Refusal::Rule(blocked)) if blocked.rule == crate::domain::Rule::R3 => {
+        BookOutcome::AlreadyHeld(id) => Ok(id),
+        BookOutcome::Refused(Refusal::Rule(blocked)) if blocked.rule == Rule::R3 => {
             // Lost a race against the same donor's identical request: that one is the answer.
             match bookings::active_booking(&state.db, donor_id).await? {
                 Some((id, cell, at)) if cell == cell_id && at == start => Ok(id),
@@ -76,9 +79,7 @@ pub async fn book(
             }
         }
         BookOutcome::Refused(Refusal::Rule(blocked)) => Err(AppError::Blocked(blocked)),
-        BookOutcome::Refused(Refusal::TimeTaken) => {
-            Err(AppError::Blocked(crate::domain::Blocked { rule: crate::domain::Rule::R7, until: None }))
-        }
+        BookOutcome::Refused(Refusal::TimeTaken) => Err(AppError::Blocked(Blocked::by(Rule::R7))),
         BookOutcome::Refused(Refusal::GroupFilled) => Err(AppError::Conflict { message: t.book_group_filled.into() }),
         BookOutcome::Refused(Refusal::Unavailable) => Err(AppError::Conflict { message: t.book_unavailable.into() }),
     }

@@ -76,15 +76,20 @@ fn cells_of_day(index: u64, date: NaiveDate) -> Vec<NewCell<'static>> {
 }
 
 /// Demo accounts, printed by `demo-data` so a newcomer can log in as each role.
-pub const DEMO_ACCOUNTS: [(&str, &str, Option<crate::domain::account::StaffRole>); 4] = [
+pub const DEMO_ACCOUNTS: [(&str, &str, Option<crate::domain::account::StaffRole>); 5] = [
     ("admin@demo.donor.local", "demo-admin-passphrase", Some(crate::domain::account::StaffRole::Admin)),
     ("planner@demo.donor.local", "demo-planner-passphrase", Some(crate::domain::account::StaffRole::Planner)),
     ("registrar@demo.donor.local", "demo-registrar-passphrase", Some(crate::domain::account::StaffRole::Registrar)),
     ("donor@demo.donor.local", "demo-donor-passphrase", None),
+    // Gave plasma twelve days ago: the cabinet shows the intervals at work.
+    (DEMO_PLASMA_DONOR, "demo-plasma-passphrase", None),
 ];
 
+const DEMO_PLASMA_DONOR: &str = "plasma-donor@demo.donor.local";
+const DEMO_PLASMA_DAYS_AGO: u64 = 12;
+
 /// Creates the demo accounts that do not exist yet (the donor: A(II) Rh+ K−, e-mail confirmed).
-pub async fn seed_accounts(db: &Db, now: DateTime<Utc>) -> anyhow::Result<()> {
+pub async fn seed_accounts(db: &Db, today: NaiveDate, now: DateTime<Utc>) -> anyhow::Result<()> {
     use super::db::{accounts, on_pool};
     let passwords = super::auth::passwords::Passwords::new(1)?;
     for (email, password, role) in DEMO_ACCOUNTS {
@@ -94,13 +99,23 @@ pub async fn seed_accounts(db: &Db, now: DateTime<Utc>) -> anyhow::Result<()> {
                 accounts::create_staff(db, email, &hash, role, now).await?;
             }
             None => on_pool!(db, pool => {
+                let code = if email == DEMO_PLASMA_DONOR { "DEMO0002" } else { "DEMO0001" };
                 sqlx::query(
                     "INSERT INTO donors (email, password_hash, blood_group, rh, kell, donor_code, locale, consent_version, \
-                     consent_at, email_confirmed_at, created_at) VALUES ($1, $2, 'A', 'pos', 'neg', 'DEMO0001', 'ru', $3, $4, $4, $4) \
+                     consent_at, email_confirmed_at, created_at) VALUES ($1, $2, 'A', 'pos', 'neg', $5, 'ru', $3, $4, $4, $4) \
                      ON CONFLICT (email) DO NOTHING",
                 )
-                .bind(email).bind(&hash).bind(super::accounts::CONSENT_VERSION).bind(now)
+                .bind(email).bind(&hash).bind(super::accounts::CONSENT_VERSION).bind(now).bind(code)
                 .execute(pool).await?;
+                if email == DEMO_PLASMA_DONOR {
+                    sqlx::query(
+                        "INSERT INTO donations (donor_id, donated_on, donation_type, recorded_at) \
+                         SELECT d.id, $2, 'plasma', $3 FROM donors d WHERE d.email = $1 \
+                         AND NOT EXISTS (SELECT 1 FROM donations x WHERE x.donor_id = d.id)",
+                    )
+                    .bind(email).bind(today - Days::new(DEMO_PLASMA_DAYS_AGO)).bind(now)
+                    .execute(pool).await?;
+                }
             }),
         }
     }

@@ -20,7 +20,7 @@ impl From<anyhow::Error> for AppError {
 /// `Retry-After` when throttled). Only for calls from the WASM client or other programs:
 /// a plain HTML form post is answered with a redirect back to its page (the error travels in
 /// the URL), and a page calling the function while rendering decides its own status.
-pub fn reply<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+pub(super) fn reply<T>(result: Result<T, AppError>) -> Result<T, AppError> {
     let over_http = leptos::prelude::use_context::<http::request::Parts>()
         .is_some_and(|parts| parts.uri.path().starts_with("/api/") && !super::request::is_form_post(&parts));
     if let (Err(err), true) = (&result, over_http) {

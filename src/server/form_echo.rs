@@ -5,7 +5,7 @@
 use super::accounts::Registration;
 use super::request::set_cookie;
 use super::state::AppState;
-use crate::api::auth::RegistrationDraft;
+use crate::model::accounts::RegistrationDraft;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use http::request::Parts;

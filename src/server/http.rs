@@ -2,8 +2,8 @@
 //! `/healthz`, and the language switch.
 
 use super::state::AppState;
+use crate::domain::locale::LOCALE_COOKIE;
 use crate::domain::Locale;
-use crate::ui::locale::LOCALE_COOKIE;
 use axum::extract::{Path, Query, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -143,19 +143,8 @@ fn is_local_path(path: &str) -> bool {
 
 /// The language of a request: the switch's cookie, else Accept-Language, else Russian.
 pub fn request_locale(headers: &HeaderMap) -> Locale {
-    let from_cookie = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == LOCALE_COOKIE)
-        .and_then(|(_, value)| Locale::from_code(value));
-    from_cookie
-        .or_else(|| {
-            headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Locale::from_accept_language)
-        })
-        .unwrap_or_default()
+    let cookies = headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok());
+    Locale::negotiate(cookies, headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()))
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod auth;
 pub mod booking;
+pub mod cells;
 pub mod clock;
 pub mod config;
 pub mod db;
@@ -10,7 +11,9 @@ pub mod demo;
 pub mod errors;
 pub mod events;
 pub mod form_echo;
+pub mod frame;
 pub mod http;
+pub mod intervals;
 pub mod mail;
 pub mod moderation;
 pub mod planning;

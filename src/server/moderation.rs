@@ -131,9 +131,20 @@ pub async fn mark_visit(
 }
 
 /// A status from a filter form; pending by default.
-pub fn parse_status(code: Option<&str>) -> Result<BookingStatus, AppError> {
-    match code.filter(|c| !c.is_empty()) {
+pub fn parse_status(code: Option<&str>, locale: Locale) -> Result<BookingStatus, AppError> {
+    match code.map(str::trim).filter(|c| !c.is_empty()) {
         None => Ok(BookingStatus::Pending),
-        Some(code) => BookingStatus::from_code(code).ok_or_else(|| AppError::validation("status", "unknown status")),
+        Some(code) => BookingStatus::from_code(code)
+            .ok_or_else(|| AppError::validation("status", texts(locale).filter_status_invalid)),
+    }
+}
+
+/// A day from a filter form ("2026-12-01"); empty means any day.
+pub fn parse_day(input: Option<&str>, locale: Locale) -> Result<Option<chrono::NaiveDate>, AppError> {
+    match input.map(str::trim).filter(|d| !d.is_empty()) {
+        None => Ok(None),
+        Some(d) => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| AppError::validation("date", texts(locale).filter_date_invalid)),
     }
 }

@@ -3,15 +3,13 @@
 use super::db::cells::{create_cell, NewCell};
 use super::db::planning as store;
 use super::state::AppState;
-use crate::api::planning::{Place, PlanningBoard};
 use crate::domain::blood::GROUPS_WITH_RH;
 use crate::domain::calendar::local_date;
-use crate::domain::planning::{
-    check_date, check_needs, check_not_below_booked, check_places_per_time, time_grid, NeedEntry, PlanError,
-};
+use crate::domain::planning::{check_date, check_needs, check_places_per_time, time_grid, NeedEntry, PlanError};
 use crate::domain::{BloodGroup, Coded, DonationType, Locale, Rh};
 use crate::error::{AppError, FieldError};
 use crate::i18n::texts;
+use crate::model::planning::{Place, PlanningBoard};
 use chrono::{NaiveDate, NaiveTime};
 
 /// The form field of a group's need, e.g. `need_ab_neg`.
@@ -184,10 +182,7 @@ pub async fn set_need(
             cell_changed(state, cell_id).await;
             Ok(())
         }
-        Err(booked) => Err(AppError::validation(
-            "needed",
-            plan_message(locale, check_not_below_booked(needed, booked).unwrap_err()),
-        )),
+        Err(refused) => Err(AppError::validation("needed", plan_message(locale, refused))),
     }
 }
 
@@ -201,9 +196,6 @@ pub async fn set_places(state: &AppState, cell_id: i64, places: &str, locale: Lo
             cell_changed(state, cell_id).await;
             Ok(())
         }
-        Err(booked) => Err(AppError::validation(
-            "places_per_time",
-            plan_message(locale, check_not_below_booked(places, booked).unwrap_err()),
-        )),
+        Err(refused) => Err(AppError::validation("places_per_time", plan_message(locale, refused))),
     }
 }

@@ -2,9 +2,11 @@
 //! the summary with the rules and «Подтверждаю запись» → «Подтвердить». With JavaScript they
 //! run inside a modal dialog; without it the same components are two pages.
 
-use crate::api::booking::{Book, BookingRow, CancelBooking};
-use crate::domain::{CellSummary, Coded, Labelled, Locale};
+use crate::api::booking::{Book, CancelBooking};
+use crate::domain::{Coded, Labelled, Locale};
 use crate::i18n::texts;
+use crate::model::booking::BookingRow;
+use crate::model::cells::CellSummary;
 use crate::ui::forms::{ErrorSummary, FormError, RadioGroup};
 use crate::ui::locale::use_locale;
 use chrono::NaiveTime;

@@ -1,9 +1,8 @@
 //! Cards of open cells, grouped by day.
 
-use crate::api::cells::DonorView;
-use crate::domain::cells::fitting_need;
-use crate::domain::{CellSummary, Coded, Labelled, Locale};
+use crate::domain::{Blocked, Coded, Labelled, Locale, Rule};
 use crate::i18n::texts;
+use crate::model::cells::{CellSummary, DonorView};
 use chrono::NaiveDate;
 use leptos::prelude::*;
 
@@ -19,9 +18,10 @@ fn by_day(cells: Vec<CellSummary>) -> Vec<(NaiveDate, Vec<CellSummary>)> {
     days
 }
 
-/// How a logged-in donor may act on the cards: their profile decides which cells fit; a
-/// standing rule (R1, R3–R5) disables booking everywhere; `on_book` opens the dialog instead
-/// of following the link (JavaScript on).
+/// How a logged-in donor may act on the cards: the server's verdict per cell (the booking
+/// rules' own) greys the cells they cannot book, with the reason; a standing rule (R1,
+/// R3–R5) disables booking everywhere and is explained once above the list; `on_book` opens
+/// the dialog instead of following the link (JavaScript on).
 #[derive(Clone)]
 pub struct BookingContext {
     pub donor: DonorView,
@@ -62,12 +62,13 @@ pub fn CellCard(cell: CellSummary, locale: Locale, booking: Option<BookingContex
     let t = texts(locale);
     let title_id = format!("cell-{}", cell.id);
     let labelled_by = title_id.clone();
-    let fits = booking.as_ref().map(|b| fitting_need(&cell.needed, &b.donor.blood).is_some());
+    let refusal = booking.as_ref().and_then(|b| b.donor.refusal(cell.id));
+    let greyed = refusal.is_some_and(|b| is_cell_specific(&b));
     let action = booking.map(|b| view! { <BookAction cell=cell.clone() booking=b locale /> });
     view! {
         <article
             class="cell-card"
-            class:cell-card--unavailable=fits == Some(false)
+            class:cell-card--unavailable=greyed
             aria-labelledby=labelled_by
             data-testid="cell-card"
         >
@@ -98,19 +99,39 @@ pub fn CellCard(cell: CellSummary, locale: Locale, booking: Option<BookingContex
     }
 }
 
-/// «Записаться» for a fitting cell, or why the donor cannot book it.
+/// A refusal that belongs to this cell (its groups, its day), not to the donor's standing.
+fn is_cell_specific(blocked: &Blocked) -> bool {
+    matches!(blocked.rule, Rule::R2 | Rule::Interval)
+}
+
+/// «Записаться» for a cell the donor can book, or why they cannot.
 #[component]
 fn BookAction(cell: CellSummary, booking: BookingContext, locale: Locale) -> impl IntoView {
     let t = texts(locale);
-    if fitting_need(&cell.needed, &booking.donor.blood).is_none() {
-        let groups = cell.needed.iter().map(|n| n.label(locale)).collect::<Vec<_>>().join(", ");
-        return view! { <p class="cell-card__reason" data-testid="not-fit">{(t.book_not_fit)(&groups)}</p> }.into_any();
-    }
-    if booking.donor.blocked.is_some() {
-        return view! {
-            <button type="button" class="button cell-card__book" disabled=true>{t.book_button}</button>
+    match booking.donor.refusal(cell.id) {
+        Some(b) if b.rule == Rule::R2 => {
+            let groups = cell.needed.iter().map(|n| n.label(locale)).collect::<Vec<_>>().join(", ");
+            return view! { <p class="cell-card__reason" data-testid="not-fit">{(t.book_not_fit)(&groups)}</p> }
+                .into_any();
         }
-        .into_any();
+        Some(b) if is_cell_specific(&b) => {
+            return view! {
+                <p class="cell-card__reason" data-testid="cell-refused">
+                    <strong>{t.cell_refused_prefix}": "</strong>{b.message(locale)}
+                </p>
+            }
+            .into_any();
+        }
+        // Explained once, above the list (the banner).
+        Some(_) => {
+            return view! {
+                <button type="button" class="button cell-card__book" disabled=true aria-describedby="booking-blocked">
+                    {t.book_button}
+                </button>
+            }
+            .into_any();
+        }
+        None => {}
     }
     let id = cell.id;
     let on_book = booking.on_book;

@@ -1,8 +1,9 @@
 //! Header, footer and the hydration marker shared by every page.
 
-use crate::api::auth::{current_session, Logout, SessionInfo};
+use crate::api::auth::{current_session, Logout};
 use crate::domain::Locale;
 use crate::i18n::texts;
+use crate::model::accounts::SessionInfo;
 use crate::ui::locale::use_locale;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;

@@ -5,13 +5,15 @@
 use crate::domain::Locale;
 use leptos::prelude::*;
 
-pub const LOCALE_COOKIE: &str = "lang";
-
 pub fn detect_locale() -> Locale {
     #[cfg(feature = "ssr")]
     {
+        use http::header::{ACCEPT_LANGUAGE, COOKIE};
         use_context::<http::request::Parts>()
-            .map(|parts| crate::server::http::request_locale(&parts.headers))
+            .map(|parts| {
+                let cookies = parts.headers.get_all(COOKIE).iter().filter_map(|v| v.to_str().ok());
+                Locale::negotiate(cookies, parts.headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()))
+            })
             .unwrap_or_default()
     }
     #[cfg(not(feature = "ssr"))]

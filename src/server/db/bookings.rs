@@ -1,20 +1,24 @@
-//! Bookings: taking a place (R3–R7 in one transaction), cancelling it, the donor's records,
-//! and the daily purge (R6).
+//! Bookings: taking a place, cancelling it, the donor's records, and the daily purge (R6).
 //!
-//! No place is given twice (R7) because places are taken by conditional updates
-//! (`booked = booked + 1 WHERE booked < capacity`) whose row locks serialise concurrent
-//! bookers, and the CHECK constraints and the partial unique index back them in the schema.
+//! The booking transaction reads a snapshot, lets `domain::decision::decide` choose, and
+//! applies its choice. No place is given twice (R7) because places are taken by conditional
+//! updates (`booked = booked + 1 WHERE booked < capacity`) whose row locks serialise
+//! concurrent bookers, and the CHECK constraints and the partial unique index back them in
+//! the schema.
 
 use super::cells::group_need;
+use super::intervals::interval_table;
 use super::{decode, in_write_tx, in_write_tx_keep_if, on_pool, Db};
-use crate::domain::cells::fitting_need;
-use crate::domain::rules::{check_group_fits, check_standing, Blocked};
+use crate::domain::booking::donor_may_cancel;
+use crate::domain::decision::{decide, refused_as_full, CellFacts, Decision, HeldBooking, Moment, Refusal, Snapshot};
+use crate::domain::intervals::Donation;
+use crate::domain::rules::{Blocked, Rule};
 use crate::domain::{
-    BloodProfile, BookingRecord, BookingStatus, Coded, DonationType, DonorState, GroupNeed, Locale, RejectionReason,
+    BloodProfile, BookingStatus, Coded, DonationType, DonorState, GroupNeed, Locale, RejectionReason, TimeSlot,
 };
+use crate::model::booking::BookingRecord;
 use crate::server::mail::{outbox, Email};
-use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
-use chrono_tz::Tz;
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 
 /// The donor as the booking rules see them.
 #[derive(sqlx::FromRow)]
@@ -25,7 +29,6 @@ struct DonorRow {
     rh: String,
     kell: String,
     email_confirmed_at: Option<DateTime<Utc>>,
-    last_donation_on: Option<NaiveDate>,
     last_self_cancel_at: Option<DateTime<Utc>>,
 }
 
@@ -34,27 +37,62 @@ impl DonorRow {
         Ok(BloodProfile { group: decode(&self.blood_group)?, rh: decode(&self.rh)?, kell: decode(&self.kell)? })
     }
 
-    fn state(&self, active_booking: Option<i64>) -> DonorState {
+    fn state(&self, held: Option<HeldBooking>, donations: Vec<Donation>) -> DonorState {
         DonorState {
             email_confirmed: self.email_confirmed_at.is_some(),
-            has_active_booking: active_booking.is_some(),
+            has_active_booking: held.is_some(),
             last_self_cancel_at: self.last_self_cancel_at,
-            last_donation_on: self.last_donation_on,
+            donations,
         }
     }
 }
 
-const DONOR: &str = "SELECT email, locale, blood_group, rh, kell, email_confirmed_at, last_donation_on, \
-                     last_self_cancel_at FROM donors WHERE id = $1";
-const ACTIVE: &str = "SELECT id FROM bookings WHERE donor_id = $1 AND status IN ('pending', 'approved')";
+#[derive(sqlx::FromRow)]
+struct HeldRow {
+    id: i64,
+    cell_id: i64,
+    start: NaiveTime,
+    status: String,
+}
 
-/// A donor's blood profile and rule state, for the cabinet's list of cells.
+impl HeldRow {
+    fn held(self) -> Result<HeldBooking, sqlx::Error> {
+        Ok(HeldBooking { booking_id: self.id, cell_id: self.cell_id, start: self.start, status: decode(&self.status)? })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct DonationRow {
+    donated_on: NaiveDate,
+    donation_type: String,
+}
+
+const DONOR: &str = "SELECT email, locale, blood_group, rh, kell, email_confirmed_at, last_self_cancel_at \
+                     FROM donors WHERE id = $1";
+const HELD: &str = "SELECT b.id, b.cell_id, s.start, b.status FROM bookings b JOIN time_slots s ON s.id = b.slot_id \
+                    WHERE b.donor_id = $1 AND b.status IN ('pending', 'approved')";
+const DONATIONS: &str = "SELECT donated_on, donation_type FROM donations WHERE donor_id = $1";
+
+fn donations(rows: Vec<DonationRow>) -> Result<Vec<Donation>, sqlx::Error> {
+    rows.into_iter().map(|r| Ok(Donation { on: r.donated_on, donation_type: decode(&r.donation_type)? })).collect()
+}
+
+/// A donor's blood profile and rule state (their donations included), for the cabinet.
 pub async fn donor_standing(db: &Db, donor_id: i64) -> Result<Option<(BloodProfile, DonorState)>, sqlx::Error> {
-    let (donor, active): (Option<DonorRow>, Option<i64>) = on_pool!(db, pool => (
+    let (donor, held, gave): (Option<DonorRow>, Option<HeldRow>, Vec<DonationRow>) = on_pool!(db, pool => (
         sqlx::query_as(DONOR).bind(donor_id).fetch_optional(pool).await?,
-        sqlx::query_scalar(ACTIVE).bind(donor_id).fetch_optional(pool).await?,
+        sqlx::query_as(HELD).bind(donor_id).fetch_optional(pool).await?,
+        sqlx::query_as(DONATIONS).bind(donor_id).fetch_all(pool).await?,
     ));
-    donor.map(|d| Ok((d.blood()?, d.state(active)))).transpose()
+    let Some(donor) = donor else { return Ok(None) };
+    let held = held.map(HeldRow::held).transpose()?;
+    Ok(Some((donor.blood()?, donor.state(held, donations(gave)?))))
+}
+
+/// A donor's donations on record (the registrar's warnings and the cabinet use them).
+pub async fn donations_of(db: &Db, donor_id: i64) -> Result<Vec<Donation>, sqlx::Error> {
+    let rows: Vec<DonationRow> = on_pool!(db, pool => sqlx::query_as(DONATIONS).bind(donor_id).fetch_all(pool).await?);
+    donations(rows)
 }
 
 /// What a booking e-mail and the confirmation show.
@@ -72,30 +110,17 @@ pub struct BookingFacts {
     pub place_address: String,
 }
 
-/// Why a booking was not made. Nothing was written then.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Refusal {
-    /// A donor-side rule (R1–R5).
-    Rule(Blocked),
-    /// The chosen time has no free place left (R7).
-    TimeTaken,
-    /// The places of the donor's group in this cell are all taken.
-    GroupFilled,
-    /// No such cell or time, or it is closed or has begun.
-    Unavailable,
-    /// The donor already holds this very booking: a repeated request.
-    AlreadyBooked(i64),
-}
-
 #[derive(Debug)]
 pub enum BookOutcome {
     Booked(BookingFacts),
+    /// The donor already holds this very booking: a repeated request.
+    AlreadyHeld(i64),
+    /// Nothing was written.
     Refused(Refusal),
 }
 
 #[derive(sqlx::FromRow)]
-struct SlotInCell {
-    slot_id: i64,
+struct CellRow {
     date: NaiveDate,
     donation_type: String,
     closed: bool,
@@ -104,7 +129,25 @@ struct SlotInCell {
 }
 
 #[derive(sqlx::FromRow)]
-struct QuotaForBooking {
+struct SlotRow {
+    id: i64,
+    start: NaiveTime,
+    capacity: i64,
+    booked: i64,
+}
+
+impl SlotRow {
+    fn slot(&self) -> TimeSlot {
+        TimeSlot { start: self.start, capacity: count(self.capacity), booked: count(self.booked) }
+    }
+}
+
+fn count(n: i64) -> u32 {
+    u32::try_from(n).unwrap_or(0)
+}
+
+#[derive(sqlx::FromRow)]
+struct QuotaRow {
     id: i64,
     blood_group: String,
     rh: String,
@@ -113,86 +156,71 @@ struct QuotaForBooking {
     booked: i64,
 }
 
-impl QuotaForBooking {
+impl QuotaRow {
     fn need(&self) -> Result<GroupNeed, sqlx::Error> {
         group_need(&self.blood_group, &self.rh, self.kell_negative_only, self.needed, self.booked)
     }
 }
 
-/// The moment of a booking: the instant (for R4 and the record) and the centre's calendar.
-#[derive(Clone, Copy)]
-pub struct Now {
-    pub utc: DateTime<Utc>,
-    pub tz: Tz,
-}
-
-impl Now {
-    fn local(&self) -> NaiveDateTime {
-        self.utc.with_timezone(&self.tz).naive_local()
-    }
-}
-
-/// Books `start` in `cell_id` for the donor, all rules checked inside one write transaction;
-/// the e-mail `compose` builds is queued in the same transaction.
+/// Books `start` in `cell_id` for the donor: one write transaction reads the snapshot, the
+/// domain decides, and the place is taken with conditional updates; the e-mail `compose`
+/// builds is queued in the same transaction. Any refusal writes nothing.
 pub async fn book(
     db: &Db,
     donor_id: i64,
     cell_id: i64,
     start: NaiveTime,
-    now: Now,
+    now: Moment,
     message_id: &str,
     compose: impl Fn(&BookingFacts) -> Email,
 ) -> Result<BookOutcome, sqlx::Error> {
     if let Some(refusal) = already_full(db, donor_id, cell_id, start).await? {
         return Ok(BookOutcome::Refused(refusal));
     }
+    // Admins change the table rarely; reading it before the write lock keeps the lock short.
+    let intervals = interval_table(db).await?;
     let keep = |out: &BookOutcome| matches!(out, BookOutcome::Booked(_));
     let outcome = in_write_tx_keep_if!(db, keep, tx => 'book: {
         let Some(donor): Option<DonorRow> = sqlx::query_as(DONOR).bind(donor_id).fetch_optional(&mut *tx).await? else {
             break 'book BookOutcome::Refused(Refusal::Unavailable);
         };
-        let active: Option<i64> = sqlx::query_scalar(ACTIVE).bind(donor_id).fetch_optional(&mut *tx).await?;
-        if let Some(existing) = active {
-            let same: Option<i64> = sqlx::query_scalar(
-                "SELECT b.id FROM bookings b JOIN time_slots s ON s.id = b.slot_id \
-                 WHERE b.id = $1 AND b.cell_id = $2 AND s.start = $3",
-            )
-            .bind(existing).bind(cell_id).bind(start).fetch_optional(&mut *tx).await?;
-            if same.is_some() {
-                break 'book BookOutcome::Refused(Refusal::AlreadyBooked(existing));
-            }
-        }
-        if let Err(blocked) = check_standing(&donor.state(active), now.utc, now.tz) {
-            break 'book BookOutcome::Refused(Refusal::Rule(blocked));
-        }
-        let slot: Option<SlotInCell> = sqlx::query_as(
-            "SELECT s.id AS slot_id, c.date, c.donation_type, (c.closed_at IS NOT NULL) AS closed, \
-             p.name AS place_name, p.address AS place_address \
-             FROM time_slots s JOIN cells c ON c.id = s.cell_id JOIN places p ON p.id = c.place_id \
-             WHERE s.cell_id = $1 AND s.start = $2",
+        let held: Option<HeldRow> = sqlx::query_as(HELD).bind(donor_id).fetch_optional(&mut *tx).await?;
+        let held = held.map(HeldRow::held).transpose()?;
+        let gave: Vec<DonationRow> = sqlx::query_as(DONATIONS).bind(donor_id).fetch_all(&mut *tx).await?;
+        let cell: Option<CellRow> = sqlx::query_as(
+            "SELECT c.date, c.donation_type, (c.closed_at IS NOT NULL) AS closed, p.name AS place_name, \
+             p.address AS place_address FROM cells c JOIN places p ON p.id = c.place_id WHERE c.id = $1",
         )
-        .bind(cell_id).bind(start).fetch_optional(&mut *tx).await?;
-        let Some(slot) = slot.filter(|s| !s.closed && s.date.and_time(start) > now.local()) else {
+        .bind(cell_id).fetch_optional(&mut *tx).await?;
+        let Some(cell) = cell else {
             break 'book BookOutcome::Refused(Refusal::Unavailable);
         };
-        let quotas: Vec<QuotaForBooking> = sqlx::query_as(
+        let slots: Vec<SlotRow> = sqlx::query_as(
+            "SELECT id, start, capacity, booked FROM time_slots WHERE cell_id = $1 ORDER BY start",
+        )
+        .bind(cell_id).fetch_all(&mut *tx).await?;
+        let quotas: Vec<QuotaRow> = sqlx::query_as(
             "SELECT id, blood_group, rh, kell_negative_only, needed, booked FROM group_quotas WHERE cell_id = $1 ORDER BY id",
         )
         .bind(cell_id).fetch_all(&mut *tx).await?;
-        let needs = quotas.iter().map(QuotaForBooking::need).collect::<Result<Vec<_>, _>>()?;
-        let blood = donor.blood()?;
-        let Some(need) = fitting_need(&needs, &blood) else {
-            // A need of the donor's group that has just filled, or none at all (R2).
-            let filled = needs.iter().any(|n| n.fits(&blood));
-            break 'book BookOutcome::Refused(match check_group_fits(&blood, &needs) {
-                Err(_) if filled => Refusal::GroupFilled,
-                Err(blocked) => Refusal::Rule(blocked),
-                Ok(()) => Refusal::Unavailable,
-            });
+        let state = donor.state(held, donations(gave)?);
+        let times: Vec<TimeSlot> = slots.iter().map(SlotRow::slot).collect();
+        let needs = quotas.iter().map(QuotaRow::need).collect::<Result<Vec<_>, _>>()?;
+        let asked = CellFacts { id: cell_id, date: cell.date, donation_type: decode(&cell.donation_type)?, closed: cell.closed };
+        let snapshot = Snapshot {
+            donor: &state, blood: donor.blood()?, held, cell: asked, times: &times, needs: &needs,
+            requested: start, now, intervals: &intervals,
         };
-        let quota_id = quotas[needs.iter().position(|n| n == need).unwrap_or_default()].id;
+        let place = match decide(&snapshot) {
+            Decision::Take(place) => place,
+            Decision::AlreadyHeld(id) => break 'book BookOutcome::AlreadyHeld(id),
+            Decision::Refuse(refusal) => break 'book BookOutcome::Refused(refusal),
+        };
+        let (slot_id, quota_id) = (slots[place.time].id, quotas[place.need].id);
+        // On PostgreSQL another transaction may have taken the last place since the read:
+        // the conditional update then changes nothing and the request is refused.
         let took_time = sqlx::query("UPDATE time_slots SET booked = booked + 1 WHERE id = $1 AND booked < capacity")
-            .bind(slot.slot_id).execute(&mut *tx).await?.rows_affected();
+            .bind(slot_id).execute(&mut *tx).await?.rows_affected();
         if took_time == 0 {
             break 'book BookOutcome::Refused(Refusal::TimeTaken);
         }
@@ -205,13 +233,13 @@ pub async fn book(
             "INSERT INTO bookings (donor_id, cell_id, slot_id, quota_id, status, created_at) \
              VALUES ($1, $2, $3, $4, 'pending', $5) RETURNING id",
         )
-        .bind(donor_id).bind(cell_id).bind(slot.slot_id).bind(quota_id).bind(now.utc)
+        .bind(donor_id).bind(cell_id).bind(slot_id).bind(quota_id).bind(now.utc)
         .fetch_one(&mut *tx).await;
         let booking_id: i64 = match inserted {
             Ok(id) => id,
             // Another request of the same donor committed first (R3's unique index).
             Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-                break 'book BookOutcome::Refused(Refusal::Rule(Blocked { rule: crate::domain::Rule::R3, until: None }));
+                break 'book BookOutcome::Refused(Refusal::Rule(Blocked::by(Rule::R3)));
             }
             Err(e) => return Err(e),
         };
@@ -221,11 +249,11 @@ pub async fn book(
             donor_id,
             email: donor.email,
             locale: Locale::from_code(&donor.locale).unwrap_or_default(),
-            date: slot.date,
+            date: cell.date,
             time: start,
-            donation_type: decode(&slot.donation_type)?,
-            place_name: slot.place_name,
-            place_address: slot.place_address,
+            donation_type: asked.donation_type,
+            place_name: cell.place_name,
+            place_address: cell.place_address,
         };
         outbox::enqueue(&mut *tx, &compose(&facts), message_id, now.utc).await?;
         BookOutcome::Booked(facts)
@@ -234,31 +262,43 @@ pub async fn book(
 }
 
 #[derive(sqlx::FromRow)]
-struct Fullness {
-    time_full: bool,
-    group_full: bool,
-    has_active: bool,
+struct FullnessRow {
+    capacity: i64,
+    slot_booked: i64,
+    blood_group: String,
+    rh: String,
+    kell: String,
+    holds_booking: bool,
+    quota_group: Option<String>,
+    quota_rh: Option<String>,
+    kell_negative_only: Option<bool>,
+    needed: Option<i64>,
+    quota_booked: Option<i64>,
 }
 
-/// The fast refusal for a flash crowd: once a time or the donor's group is full, most requests
-/// are refused by this read, without queueing for the write lock. It only ever refuses what
-/// was full at a committed instant; every booking is still decided inside the transaction.
-/// A donor who already holds a booking goes the full way (a repeated request gets its booking).
+/// The fast refusal for a flash crowd: one read, without queueing for the write lock, and
+/// the decision's own predicate ([`refused_as_full`]) on it. It only ever refuses what was
+/// full at a committed instant; every booking is still decided inside the transaction.
 async fn already_full(db: &Db, donor_id: i64, cell_id: i64, start: NaiveTime) -> Result<Option<Refusal>, sqlx::Error> {
-    let row: Option<Fullness> = on_pool!(db, pool => sqlx::query_as(
-        "SELECT s.booked >= s.capacity AS time_full, \
-         (EXISTS (SELECT 1 FROM group_quotas q WHERE q.cell_id = s.cell_id AND q.blood_group = d.blood_group \
-                  AND q.rh = d.rh AND (NOT q.kell_negative_only OR d.kell = 'neg')) \
-          AND NOT EXISTS (SELECT 1 FROM group_quotas q WHERE q.cell_id = s.cell_id AND q.blood_group = d.blood_group \
-                  AND q.rh = d.rh AND (NOT q.kell_negative_only OR d.kell = 'neg') AND q.booked < q.needed)) AS group_full, \
-         EXISTS (SELECT 1 FROM bookings b WHERE b.donor_id = d.id AND b.status IN ('pending', 'approved')) AS has_active \
-         FROM time_slots s, donors d WHERE s.cell_id = $1 AND s.start = $2 AND d.id = $3",
-    ).bind(cell_id).bind(start).bind(donor_id).fetch_optional(pool).await?);
-    Ok(match row {
-        Some(f) if !f.has_active && f.group_full => Some(Refusal::GroupFilled),
-        Some(f) if !f.has_active && f.time_full => Some(Refusal::TimeTaken),
-        _ => None,
-    })
+    let rows: Vec<FullnessRow> = on_pool!(db, pool => sqlx::query_as(
+        "SELECT s.capacity, s.booked AS slot_booked, d.blood_group, d.rh, d.kell, \
+         EXISTS (SELECT 1 FROM bookings b WHERE b.donor_id = d.id AND b.status IN ('pending', 'approved')) AS holds_booking, \
+         q.blood_group AS quota_group, q.rh AS quota_rh, q.kell_negative_only, q.needed, q.booked AS quota_booked \
+         FROM time_slots s JOIN donors d ON d.id = $3 LEFT JOIN group_quotas q ON q.cell_id = s.cell_id \
+         WHERE s.cell_id = $1 AND s.start = $2",
+    ).bind(cell_id).bind(start).bind(donor_id).fetch_all(pool).await?);
+    let Some(first) = rows.first() else { return Ok(None) };
+    let time = TimeSlot { start, capacity: count(first.capacity), booked: count(first.slot_booked) };
+    let blood = BloodProfile { group: decode(&first.blood_group)?, rh: decode(&first.rh)?, kell: decode(&first.kell)? };
+    let mut needs = Vec::with_capacity(rows.len());
+    for r in &rows {
+        if let (Some(g), Some(rh), Some(k), Some(needed), Some(booked)) =
+            (&r.quota_group, &r.quota_rh, r.kell_negative_only, r.needed, r.quota_booked)
+        {
+            needs.push(group_need(g, rh, k, needed, booked)?);
+        }
+    }
+    Ok(refused_as_full(&time, &needs, &blood, first.holds_booking))
 }
 
 /// The active booking of a donor with its cell and time, if any (to answer a repeated request).
@@ -325,7 +365,7 @@ pub async fn cancel(
     db: &Db,
     donor_id: i64,
     booking_id: i64,
-    now: Now,
+    now: Moment,
     message_id: &str,
     compose: impl Fn(&BookingFacts) -> Email,
 ) -> Result<CancelOutcome, sqlx::Error> {
@@ -336,7 +376,7 @@ pub async fn cancel(
         let Some((cell_id, record)) = row.map(|r| Ok::<_, sqlx::Error>((r.cell_id, r.record()?))).transpose()? else {
             break 'cancel CancelOutcome::NotFound;
         };
-        if !record.can_cancel(now.local()) {
+        if !donor_may_cancel(record.status, record.date, record.time, now.local()) {
             break 'cancel CancelOutcome::NotCancellable(record.status);
         }
         // Conditional on the status read above: a registrar's decision in between wins.
@@ -380,10 +420,16 @@ pub async fn cancel(
     Ok(outcome)
 }
 
-/// R6: deletes bookings dated before `cutoff` and writes down how many. The donor's last
-/// donation date lives on the donor row, so R5 survives the purge.
+/// R6: deletes bookings dated before `cutoff` and writes down how many. Donations are kept
+/// in their own table, so R5 and the intervals survive the purge.
 pub async fn purge_before(db: &Db, cutoff: NaiveDate, now: DateTime<Utc>) -> Result<u64, sqlx::Error> {
     Ok(in_write_tx!(db, tx => {
+        // A purged booking's id may be given again (SQLite reuses the highest ids).
+        sqlx::query(
+            "UPDATE donations SET booking_id = NULL WHERE booking_id IN \
+             (SELECT b.id FROM bookings b JOIN cells c ON c.id = b.cell_id WHERE c.date < $1)",
+        )
+        .bind(cutoff).execute(&mut *tx).await?;
         let purged = sqlx::query("DELETE FROM bookings WHERE cell_id IN (SELECT id FROM cells WHERE date < $1)")
             .bind(cutoff).execute(&mut *tx).await?.rows_affected();
         sqlx::query("INSERT INTO purge_runs (ran_at, cutoff, purged) VALUES ($1, $2, $3)")

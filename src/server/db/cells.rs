@@ -2,7 +2,8 @@
 
 use super::{decode, in_write_tx, on_pool, Db};
 use crate::domain::cells::{bookable_places, cell_is_open, still_needed};
-use crate::domain::{BloodGroup, CellSummary, Coded, DonationType, FreeTime, GroupNeed, Rh, TimeSlot};
+use crate::domain::{BloodGroup, Coded, DonationType, GroupNeed, Rh, TimeSlot};
+use crate::model::cells::{CellSummary, FreeTime};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use std::collections::HashMap;
 

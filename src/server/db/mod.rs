@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod bookings;
 pub mod cells;
+pub mod intervals;
 pub mod moderation;
 pub mod planning;
 

@@ -3,9 +3,14 @@
 //! one changes the booking; the other learns who decided and how.
 
 use super::bookings::BookingFacts;
+use super::intervals::interval_table;
 use super::{decode, in_write_tx_keep_if, on_pool, Db};
-use crate::domain::moderation::{visit_can_be_marked, warnings, Decision, OtherBooking, QueueItem};
+use crate::domain::intervals::{last_donation, Donation};
+use crate::domain::moderation::{
+    visit_can_be_marked, visit_day_reached, warnings, BookingHistory, Decision, OtherBooking,
+};
 use crate::domain::{BloodProfile, BookingStatus, Coded, DonationType, Locale, RejectionReason};
+use crate::model::moderation::QueueItem;
 use crate::server::mail::{outbox, Email};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
@@ -27,7 +32,6 @@ struct QueueRow {
     kell: String,
     donor_code: String,
     donor_code_changed_at: Option<DateTime<Utc>>,
-    last_donation_on: Option<NaiveDate>,
     rejection_reason: Option<String>,
     rejection_comment: Option<String>,
     decided_by: Option<String>,
@@ -50,7 +54,7 @@ pub struct QueueFilter {
 
 const QUEUE: &str = "SELECT b.id AS booking_id, b.donor_id, b.status, b.created_at, c.date, s.start, c.donation_type, \
      p.name AS place_name, d.email, d.blood_group, d.rh, d.kell, d.donor_code, d.donor_code_changed_at, \
-     d.last_donation_on, b.rejection_reason, b.rejection_comment, st.email AS decided_by \
+     b.rejection_reason, b.rejection_comment, st.email AS decided_by \
      FROM bookings b JOIN donors d ON d.id = b.donor_id JOIN cells c ON c.id = b.cell_id \
      JOIN time_slots s ON s.id = b.slot_id JOIN places p ON p.id = c.place_id \
      LEFT JOIN staff st ON st.id = b.decided_by";
@@ -73,6 +77,14 @@ pub async fn queue(db: &Db, filter: &QueueFilter, now: DateTime<Utc>, tz: Tz) ->
         "SELECT b.donor_id, b.id, c.date, b.status, c.donation_type FROM bookings b JOIN cells c ON c.id = b.cell_id \
          WHERE b.donor_id IN ({donors}) ORDER BY c.date DESC"
     )).fetch_all(pool).await?);
+    let gave: Vec<(i64, NaiveDate, String)> = on_pool!(db, pool => sqlx::query_as(&format!(
+        "SELECT donor_id, donated_on, donation_type FROM donations WHERE donor_id IN ({donors})"
+    )).fetch_all(pool).await?);
+    let mut donations: HashMap<i64, Vec<Donation>> = HashMap::new();
+    for (donor_id, on, kind) in gave {
+        donations.entry(donor_id).or_default().push(Donation { on, donation_type: decode(&kind)? });
+    }
+    let intervals = interval_table(db).await?;
     let mut by_donor: HashMap<i64, Vec<(i64, OtherBooking)>> = HashMap::new();
     for o in others {
         let other = OtherBooking { date: o.date, status: decode(&o.status)?, donation_type: decode(&o.donation_type)? };
@@ -85,6 +97,15 @@ pub async fn queue(db: &Db, filter: &QueueFilter, now: DateTime<Utc>, tz: Tz) ->
                 .map(|v| v.iter().filter(|(id, _)| *id != r.booking_id).map(|(_, o)| o.clone()).collect())
                 .unwrap_or_default();
             let status = decode(&r.status)?;
+            let kind = decode(&r.donation_type)?;
+            let gave = donations.get(&r.donor_id).map(Vec::as_slice).unwrap_or_default();
+            let history = BookingHistory {
+                date: r.date,
+                kind,
+                donations: gave,
+                others: &others,
+                donor_code_changed_at: r.donor_code_changed_at,
+            };
             Ok(QueueItem {
                 booking_id: r.booking_id,
                 status,
@@ -92,14 +113,14 @@ pub async fn queue(db: &Db, filter: &QueueFilter, now: DateTime<Utc>, tz: Tz) ->
                 requested_at: r.created_at.with_timezone(&tz).naive_local(),
                 date: r.date,
                 time: r.start,
-                donation_type: decode(&r.donation_type)?,
+                donation_type: kind,
                 place_name: r.place_name,
                 donor_email: r.email,
                 blood: BloodProfile { group: decode(&r.blood_group)?, rh: decode(&r.rh)?, kell: decode(&r.kell)? },
                 donor_code: r.donor_code,
                 donor_code_changed_at: r.donor_code_changed_at,
-                last_donation_on: r.last_donation_on,
-                warnings: warnings(r.date, r.last_donation_on, &others, r.donor_code_changed_at, now),
+                last_donation: last_donation(gave),
+                warnings: warnings(&history, now, &intervals),
                 other_bookings: others,
                 rejection_reason: r.rejection_reason.as_deref().map(decode::<RejectionReason>).transpose()?,
                 rejection_comment: r.rejection_comment,
@@ -225,7 +246,7 @@ pub async fn change(
             break 'change ChangeOutcome::AlreadyDecided(target.already()?);
         }
         if let Change::Visit { today, .. } = change {
-            if target.date > *today {
+            if !visit_day_reached(target.date, *today) {
                 break 'change ChangeOutcome::TooEarly;
             }
         }
@@ -252,10 +273,13 @@ pub async fn change(
                 .bind(target.quota_id).execute(&mut *tx).await?;
         }
         if to == BookingStatus::Donated {
+            // The donation's day and type, kept after the booking is purged (R5, intervals).
             sqlx::query(
-                "UPDATE donors SET last_donation_on = $2 WHERE id = $1 AND (last_donation_on IS NULL OR last_donation_on < $2)",
+                "INSERT INTO donations (donor_id, donated_on, donation_type, booking_id, recorded_at, recorded_by) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
             )
-            .bind(target.donor_id).bind(target.date).execute(&mut *tx).await?;
+            .bind(target.donor_id).bind(target.date).bind(&target.donation_type).bind(booking_id).bind(now).bind(staff_id)
+            .execute(&mut *tx).await?;
         }
         let action = match change {
             Change::Decide(_) => "decide",

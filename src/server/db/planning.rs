@@ -3,8 +3,9 @@
 
 use super::cells::{QuotaRow, SlotRow};
 use super::{decode, in_write_tx, on_pool, Db};
-use crate::api::planning::PlannedCell;
+use crate::domain::planning::{check_not_below_booked, PlanError};
 use crate::domain::{BloodGroup, Coded, Rh};
+use crate::model::planning::PlannedCell;
 use chrono::{DateTime, NaiveDate, Utc};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -72,8 +73,8 @@ pub async fn planned_cells(db: &Db, from: NaiveDate) -> Result<Vec<PlannedCell>,
         .collect()
 }
 
-/// Sets one group's need (adding the group when new). `Err(booked)` when the new number
-/// would be below the places already booked; nothing changes then.
+/// Sets one group's need (adding the group when new). Refused (nothing changes) when the
+/// new number would be below the places already booked.
 pub async fn set_need(
     db: &Db,
     cell_id: i64,
@@ -81,14 +82,16 @@ pub async fn set_need(
     rh: Rh,
     kell_negative_only: bool,
     needed: u32,
-) -> Result<Result<(), u32>, sqlx::Error> {
-    Ok(in_write_tx!(db, tx => {
+) -> Result<Result<(), PlanError>, sqlx::Error> {
+    Ok(in_write_tx!(db, tx => 'set: {
         let booked: Option<i64> = sqlx::query_scalar(
             "SELECT booked FROM group_quotas WHERE cell_id = $1 AND blood_group = $2 AND rh = $3",
         ).bind(cell_id).bind(group.code()).bind(rh.code()).fetch_optional(&mut *tx).await?;
         match booked {
-            Some(b) if b > i64::from(needed) => Err(u32::try_from(b).unwrap_or(u32::MAX)),
-            Some(_) => {
+            Some(b) => {
+                if let Err(refused) = check_not_below_booked(needed, count(b)) {
+                    break 'set Err(refused);
+                }
                 sqlx::query(
                     "UPDATE group_quotas SET needed = $1, kell_negative_only = $2 WHERE cell_id = $3 AND blood_group = $4 AND rh = $5",
                 ).bind(i64::from(needed)).bind(kell_negative_only).bind(cell_id).bind(group.code()).bind(rh.code())
@@ -106,21 +109,24 @@ pub async fn set_need(
     }))
 }
 
-/// Sets the places of every time of a cell. `Err(booked)` (the most booked time) when that
-/// would be below what a time already holds.
-pub async fn set_places_per_time(db: &Db, cell_id: i64, places: u32) -> Result<Result<(), u32>, sqlx::Error> {
+/// Sets the places of every time of a cell. Refused (nothing changes) when that would be
+/// below what the most booked time already holds.
+pub async fn set_places_per_time(db: &Db, cell_id: i64, places: u32) -> Result<Result<(), PlanError>, sqlx::Error> {
     Ok(in_write_tx!(db, tx => {
         let most: Option<i64> = sqlx::query_scalar("SELECT MAX(booked) FROM time_slots WHERE cell_id = $1")
             .bind(cell_id).fetch_one(&mut *tx).await?;
-        let most = most.unwrap_or(0);
-        if most > i64::from(places) {
-            Err(u32::try_from(most).unwrap_or(u32::MAX))
+        if let Err(refused) = check_not_below_booked(places, count(most.unwrap_or(0))) {
+            Err(refused)
         } else {
             sqlx::query("UPDATE time_slots SET capacity = $1 WHERE cell_id = $2")
                 .bind(i64::from(places)).bind(cell_id).execute(&mut *tx).await?;
             Ok(())
         }
     }))
+}
+
+fn count(n: i64) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 pub async fn close_cell(db: &Db, cell_id: i64, now: DateTime<Utc>) -> Result<bool, sqlx::Error> {

@@ -23,7 +23,7 @@ pub fn AdminPage() -> impl IntoView {
     view! {
         <Title text=t.staff_list_title />
         <h1>{t.staff_list_title}</h1>
-        <p><a href="/staff/audit">{t.audit_title}</a>" · "<a href="/staff/moderation">{t.moderation_title}</a></p>
+        <p><a href="/staff/audit">{t.audit_title}</a>" · "<a href="/staff/intervals">{t.intervals_title}</a>" · "<a href="/staff/moderation">{t.moderation_title}</a></p>
         <Transition>
             {move || Suspend::new(async move {
                 match staff.await {

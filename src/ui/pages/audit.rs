@@ -39,7 +39,13 @@ pub fn AuditPage() -> impl IntoView {
                                             <td>{r.at.format("%d.%m.%Y %H:%M:%S").to_string()}</td>
                                             <td>{r.staff_email.clone().unwrap_or_else(|| t.audit_donor.to_owned())}</td>
                                             <td>{r.booking_id.map(|id| format!("№{id}")).unwrap_or_default()}</td>
-                                            <td>{format!("{} → {}", status(r.from_status), status(r.to_status))}</td>
+                                            <td>
+                                                {if r.action == "interval_change" {
+                                                    t.intervals_title.to_owned()
+                                                } else {
+                                                    format!("{} → {}", status(r.from_status), status(r.to_status))
+                                                }}
+                                            </td>
                                             <td>
                                                 {r.reason.map(|x| x.label(locale)).unwrap_or("")}
                                                 {r.comment.clone().map(|c| format!(" — {c}"))}

@@ -1,12 +1,13 @@
 //! The donor's cabinet (seed steps 5–10): their bookings, the cells they may book, their data.
 
 use crate::api::booking::{my_bookings, Book, CancelBooking};
-use crate::api::cells::{open_cells, CellsView};
+use crate::api::cells::open_cells;
 use crate::api::profile::{my_profile, ChangeDonorCode, ChangePassword};
 use crate::domain::cells::fitting_need;
 use crate::domain::events::{LiveEvent, LiveMessage};
-use crate::domain::{BookingStatus, Labelled};
+use crate::domain::{BookingStatus, Coded, Labelled};
 use crate::i18n::texts;
+use crate::model::cells::{CellsView, Eligibility};
 use crate::ui::access::refused;
 use crate::ui::booking::{BookingDialog, MyBookings};
 use crate::ui::cells::{BookingContext, CellsByDay};
@@ -133,14 +134,16 @@ fn cells_for_donor(view: CellsView, open: RwSignal<Option<i64>>) -> AnyView {
     };
     let blocked = donor.blocked.map(|b| {
         view! {
-            <div class="notice notice--warning" role="status" data-testid="booking-blocked">
+            <div class="notice notice--warning" role="status" id="booking-blocked" data-testid="booking-blocked">
                 <strong>{t.book_blocked_all}". "</strong>{b.message(locale)}
             </div>
         }
     });
     let nothing_fits = !view.cells.iter().any(|c| fitting_need(&c.needed, &donor.blood).is_some());
+    let eligibility = view! { <EligibilityPanel eligibility=donor.eligibility.clone() /> };
     let booking = BookingContext { donor, on_book: Some(Callback::new(move |id| open.set(Some(id)))) };
     view! {
+        {eligibility}
         {blocked}
         {nothing_fits.then(|| view! {
             <section class="empty-state" data-testid="nothing-fits"><p>{t.cabinet_nothing_fits}</p></section>
@@ -148,6 +151,40 @@ fn cells_for_donor(view: CellsView, open: RwSignal<Option<i64>>) -> AnyView {
         <CellsByDay cells=view.cells locale booking />
     }
     .into_any()
+}
+
+/// The donor's last donation and, per donation type, from which day they can book it.
+#[component]
+fn EligibilityPanel(eligibility: Eligibility) -> impl IntoView {
+    let locale = use_locale();
+    let t = texts(locale);
+    let today = eligibility.today;
+    let last = match eligibility.last_donation {
+        Some(d) => format!("{}, {}", locale.format_date(d.on), d.donation_type.label(locale)),
+        None => t.eligibility_none.to_owned(),
+    };
+    view! {
+        <section class="eligibility" aria-labelledby="eligibility-title" data-testid="eligibility">
+            <h3 id="eligibility-title">{t.eligibility_title}</h3>
+            <dl class="facts facts--compact">
+                <div><dt>{t.eligibility_last}</dt><dd data-testid="last-donation">{last}</dd></div>
+                {eligibility.from.into_iter().map(|f| {
+                    let when = if f.from <= today {
+                        t.eligibility_now.to_owned()
+                    } else {
+                        (t.eligibility_from)(&locale.format_date(f.from))
+                    };
+                    view! {
+                        <div data-type=f.donation_type.code()>
+                            <dt>{f.donation_type.label(locale)}</dt>
+                            <dd>{when}</dd>
+                        </div>
+                    }
+                }).collect_view()}
+            </dl>
+            <p class="muted">{t.eligibility_note}</p>
+        </section>
+    }
 }
 
 #[component]

@@ -1,7 +1,8 @@
 //! One login page for donors and staff; logging out; e-mail confirmation and its resend.
 
-use crate::api::auth::{confirm_email, ConfirmOutcome, Login, ResendConfirmation};
+use crate::api::auth::{confirm_email, Login, ResendConfirmation};
 use crate::i18n::texts;
+use crate::model::accounts::ConfirmOutcome;
 use crate::ui::forms::{ErrorSummary, FormError, TextField};
 use crate::ui::locale::use_locale;
 use leptos::prelude::*;

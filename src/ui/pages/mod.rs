@@ -3,6 +3,7 @@ pub mod audit;
 pub mod book;
 pub mod cabinet;
 pub mod home;
+pub mod intervals;
 pub mod login;
 pub mod moderation;
 pub mod not_found;

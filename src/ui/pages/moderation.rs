@@ -3,9 +3,10 @@
 //! Rows arrive and leave by themselves (live events); keys A/R/J/K speed up a day of work.
 
 use crate::api::moderation::{moderation_queue, DecideBooking, MarkVisit};
-use crate::domain::moderation::{QueueItem, Warning};
+use crate::domain::moderation::Warning;
 use crate::domain::{BookingStatus, Coded, DonationType, Labelled, Locale, RejectionReason};
 use crate::i18n::texts;
+use crate::model::moderation::QueueItem;
 use crate::ui::access::refused;
 use crate::ui::forms::{ErrorSummary, FormError};
 use crate::ui::live::use_live_events;
@@ -98,9 +99,7 @@ fn Filters(status: Option<String>, date: Option<String>, kind: Option<String>) -
 fn warning_text(w: &Warning, locale: Locale) -> String {
     let t = texts(locale);
     match w {
-        Warning::Interval { last_donation, allowed_from } => {
-            (t.warning_interval)(&locale.format_date(*last_donation), &locale.format_date(*allowed_from))
-        }
+        Warning::Interval(blocked) => format!("{}: {}", t.warning_interval, blocked.message(locale)),
         Warning::AnotherActiveBooking { date } => (t.warning_active)(&locale.format_date(*date)),
         Warning::DonorCodeChanged { on } => (t.warning_code)(&locale.format_date(*on)),
     }
@@ -141,7 +140,7 @@ fn QueueRow(
                 <div><dt>{t.label_email}</dt><dd>{item.donor_email.clone()}</dd></div>
                 <div><dt>{t.label_blood_group}</dt><dd>{blood}</dd></div>
                 <div><dt>{t.label_donor_code}</dt><dd>{item.donor_code.clone()}</dd></div>
-                <div><dt>{t.moderation_last_donation}</dt><dd>{item.last_donation_on.map(|d| locale.format_date(d)).unwrap_or_else(|| t.moderation_none.to_owned())}</dd></div>
+                <div><dt>{t.moderation_last_donation}</dt><dd>{item.last_donation.map(|d| format!("{}, {}", locale.format_date(d.on), d.donation_type.label(locale))).unwrap_or_else(|| t.moderation_none.to_owned())}</dd></div>
                 <div><dt>{t.moderation_history}</dt><dd>{history}</dd></div>
                 <div><dt>{t.moderation_requested}</dt><dd>{requested}</dd></div>
                 {item.decided_by.clone().map(|by| view! { <div><dt>{t.moderation_decided_by}</dt><dd>{by}</dd></div> })}

@@ -1,10 +1,11 @@
 //! The planner's page: create cells from hospital needs; see booked vs needed; adjust needs
 //! and places (never below what is booked); close cells.
 
-use crate::api::planning::{planning_overview, CloseCell, CreateCell, PlannedCell, SetNeed, SetPlaces};
+use crate::api::planning::{planning_overview, CloseCell, CreateCell, SetNeed, SetPlaces};
 use crate::domain::blood::{group_rh_label, GROUPS_WITH_RH};
 use crate::domain::{BloodGroup, Coded, DonationType, Labelled, Locale, Rh};
 use crate::i18n::texts;
+use crate::model::planning::PlannedCell;
 use crate::ui::access::refused;
 use crate::ui::forms::{ErrorSummary, FormError, RadioGroup, TextField};
 use crate::ui::locale::use_locale;

@@ -1,8 +1,9 @@
 //! Where staff land after login, one area per role.
 
-use crate::api::auth::{current_session, SessionInfo};
+use crate::api::auth::current_session;
 use crate::domain::Labelled;
 use crate::i18n::texts;
+use crate::model::accounts::SessionInfo;
 use crate::ui::locale::use_locale;
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -1,8 +1,13 @@
-//! Test harness: starts the real server binary on a random port against a fresh database
-//! (a new SQLite file, or a new PostgreSQL database), and tears both down afterwards.
+//! Test harness, shared by the integration tests and the benchmark: starts the real server
+//! binary on a random port against a fresh database (a new SQLite file, or a new PostgreSQL
+//! database) and tears both down afterwards; a typed client of the server functions; the
+//! live-event subscription; fixtures for cells and donors.
 
-#![allow(dead_code)] // each test file uses a different part of the harness
+#![allow(dead_code)] // the tests and the benchmark each use a different part of the harness
 
+pub mod api;
+pub mod fixture;
+pub mod live;
 pub mod smtp;
 
 use std::net::TcpListener;
@@ -184,6 +189,11 @@ impl TestServer {
         }
     }
 
+    /// Stops the server process; the database stays until the value is dropped.
+    pub async fn stop(&mut self) {
+        let _ = self.child.kill().await;
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
@@ -263,13 +273,13 @@ macro_rules! on_both_backends {
         mod sqlite {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() { super::$name($crate::common::Backend::Sqlite).await }
+                async fn $name() { super::$name($crate::support::Backend::Sqlite).await }
             )+
         }
         mod postgres {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() { super::$name($crate::common::Backend::Postgres).await }
+                async fn $name() { super::$name($crate::support::Backend::Postgres).await }
             )+
         }
     };

@@ -1,10 +1,11 @@
 //! Accounts as donors meet them: registration, the e-mail over a real SMTP server, the link,
 //! login and sessions — on SQLite and PostgreSQL.
 
-mod common;
-
-use common::smtp::{link_containing, SmtpSink};
-use common::{Backend, ServerOptions, TestServer};
+use crate::support::api::Api;
+use crate::support::smtp::{link_containing, SmtpSink};
+use crate::support::{Backend, ServerOptions, TestServer};
+use donor_booking::api::profile::MyProfile;
+use donor_booking::error::AppError;
 use reqwest::{Client, Response, StatusCode};
 use sqlx::Row;
 use std::time::Duration;
@@ -222,23 +223,29 @@ async fn registration_reports_every_invalid_field_and_stores_nothing(backend: Ba
     ];
     let resp = post(&server, &server.client(), "register", &fields).await;
     assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let body: serde_json::Value = resp.json().await.unwrap();
-    let errors = body["Validation"]["errors"].as_array().expect("field errors");
-    let fields: Vec<&str> = errors.iter().map(|e| e["field"].as_str().unwrap()).collect();
+    let errors = validation_errors(resp).await;
+    let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
     for expected in ["email", "password", "blood_group", "rh", "kell", "donor_code", "consent"] {
         assert!(fields.contains(&expected), "{expected} missing in {fields:?}");
     }
-    let password_message = errors.iter().find(|e| e["field"] == "password").unwrap()["message"].as_str().unwrap();
+    let password_message = &errors.iter().find(|e| e.field == "password").unwrap().message;
     assert!(password_message.contains("распространён"), "a common password is refused: {password_message}");
 
     let mut mismatch = form("mismatch@example.org", "long-enough-phrase");
     mismatch[2].1 = "long-enough-phrasE".to_owned();
-    let body: serde_json::Value = post(&server, &server.client(), "register", &mismatch).await.json().await.unwrap();
-    let errors = body["Validation"]["errors"].as_array().expect("field errors");
+    let errors = validation_errors(post(&server, &server.client(), "register", &mismatch).await).await;
     assert_eq!(errors.len(), 1, "{errors:?}");
-    assert_eq!(errors[0]["field"], "password_confirmation");
+    assert_eq!(errors[0].field, "password_confirmation");
     assert_eq!(count(&server, "SELECT COUNT(*) FROM donors").await, 0);
     assert_eq!(count(&server, "SELECT COUNT(*) FROM mail_outbox").await, 0);
+}
+
+/// The field errors of a refused form post (the crate's own error type).
+async fn validation_errors(resp: Response) -> Vec<donor_booking::error::FieldError> {
+    match resp.json::<AppError>().await.expect("an AppError") {
+        AppError::Validation { errors } => errors,
+        other => panic!("not a validation error: {other:?}"),
+    }
 }
 
 async fn the_cabinet_needs_a_login(backend: Backend) {
@@ -273,9 +280,8 @@ async fn donor_code_and_password_can_be_changed(backend: Backend) {
 
     let resp = post(&server, &phone, "change_donor_code", &[("donor_code", " zz9876 ".into())]).await;
     assert_eq!(resp.status(), StatusCode::OK);
-    let profile: serde_json::Value =
-        phone.post(server.url("/api/my_profile")).send().await.unwrap().json().await.unwrap();
-    assert_eq!(profile["donor_code"], "ZZ9876");
+    let profile = Api::from_client(&server.base, phone.clone()).call(MyProfile {}).await.unwrap();
+    assert_eq!(profile.donor_code, "ZZ9876");
     let bad = post(&server, &phone, "change_donor_code", &[("donor_code", "Z-1".into())]).await;
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
 

@@ -1,8 +1,8 @@
 //! The foundation as a user meets it: the real server on a fresh database, both backends.
 
-mod common;
-
-use common::{run_cli, Backend, ServerOptions, TestServer};
+use crate::support::{run_cli, Backend, ServerOptions, TestServer};
+use donor_booking::api::cells::OpenCells;
+use donor_booking::domain::DonationType;
 use sqlx::Row;
 
 /// Donation type codes of the cells the page shows, in page order.
@@ -54,18 +54,19 @@ async fn filter_by_donation_type_shows_only_that_type(backend: Backend) {
     assert!(plasma.iter().all(|t| t == "plasma"), "{plasma:?}");
 
     // The server function behind the reactive filter answers the same.
-    let resp =
-        server.client().post(server.url("/api/open_cells")).form(&[("donation_type", "plasma")]).send().await.unwrap();
-    assert_eq!(resp.status(), 200);
-    let view: serde_json::Value = resp.json().await.unwrap();
-    assert!(view["donor"].is_null(), "an anonymous caller gets no donor data");
-    let cells = view["cells"].as_array().unwrap();
-    assert_eq!(cells.len(), plasma.len());
-    assert!(cells.iter().all(|c| c["donation_type"] == "Plasma"));
+    let api = crate::support::api::Api::anonymous(&server.base);
+    let view = api.call(OpenCells { donation_type: Some("plasma".into()) }).await.unwrap();
+    assert!(view.donor.is_none(), "an anonymous caller gets no donor data");
+    assert_eq!(view.cells.len(), plasma.len());
+    assert!(view.cells.iter().all(|c| c.donation_type == DonationType::Plasma));
 }
 
 async fn unknown_donation_type_is_a_validation_error(backend: Backend) {
     let server = TestServer::start(backend).await;
+    let api = crate::support::api::Api::anonymous(&server.base);
+    let refused = api.call(OpenCells { donation_type: Some("lemonade".into()) }).await;
+    let message = refused.as_ref().err().and_then(|e| e.field_message("donation_type")).unwrap_or_default();
+    assert_eq!(message, "Неизвестный вид донации.", "a localised message: {refused:?}");
     let resp = server
         .client()
         .post(server.url("/api/open_cells"))

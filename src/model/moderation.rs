@@ -1,0 +1,48 @@
+//! The registrar's queue and the admins' audit log on the wire.
+
+use crate::domain::intervals::Donation;
+use crate::domain::moderation::{OtherBooking, Warning};
+use crate::domain::{BloodProfile, BookingStatus, DonationType, RejectionReason};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// A booking in the registrar's queue, with what they need to decide it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueItem {
+    pub booking_id: i64,
+    pub status: BookingStatus,
+    /// When the donor booked, in the centre's local time.
+    pub requested_at: NaiveDateTime,
+    pub date: NaiveDate,
+    pub time: NaiveTime,
+    pub donation_type: DonationType,
+    pub place_name: String,
+    pub donor_email: String,
+    pub blood: BloodProfile,
+    pub donor_code: String,
+    pub donor_code_changed_at: Option<DateTime<Utc>>,
+    /// The donor's most recent donation on record (day and type).
+    pub last_donation: Option<Donation>,
+    pub other_bookings: Vec<OtherBooking>,
+    pub rejection_reason: Option<RejectionReason>,
+    pub rejection_comment: Option<String>,
+    /// Who decided it, for decided bookings.
+    pub decided_by: Option<String>,
+    pub warnings: Vec<Warning>,
+    /// Approved and its day has come: «Донация состоялась» / «Неявка» can be marked.
+    pub visit_markable: bool,
+}
+
+/// An audit entry as the admin page shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    /// In the centre's local time.
+    pub at: chrono::NaiveDateTime,
+    pub staff_email: Option<String>,
+    pub booking_id: Option<i64>,
+    pub action: String,
+    pub from_status: Option<BookingStatus>,
+    pub to_status: Option<BookingStatus>,
+    pub reason: Option<crate::domain::RejectionReason>,
+    pub comment: Option<String>,
+}

@@ -1,0 +1,15 @@
+//! The integration tests: the real server binary on a random port, a fresh database each
+//! (SQLite and PostgreSQL), driven through the crate's own server-function types.
+//! One binary, so the harness is compiled and linked once.
+
+#[macro_use]
+#[path = "../support/mod.rs"]
+mod support;
+
+mod accounts;
+mod booking;
+mod eligibility;
+mod foundation;
+mod moderation;
+mod planning;
+mod staff;

@@ -1,0 +1,133 @@
+//! Staff accounts and authorisation: the first admin from the command line, the admin page's
+//! server functions, and who may call what — on SQLite and PostgreSQL.
+
+use crate::support::api::Api;
+use crate::support::{login, run_cli_with_input, Backend, ServerOptions, TestServer};
+use donor_booking::api::auth::CurrentSession;
+use donor_booking::api::profile::MyProfile;
+use donor_booking::api::staff::{AddStaff, DisableStaff, ListStaff};
+use donor_booking::domain::account::StaffRole;
+use donor_booking::error::AppError;
+use donor_booking::model::accounts::SessionInfo;
+use reqwest::StatusCode;
+
+const ADMIN_PASSWORD: &str = "admin-long-passphrase-9";
+
+fn add_staff(email: &str, role: &str, password: &str) -> AddStaff {
+    AddStaff {
+        email: email.into(),
+        role: role.into(),
+        password: password.into(),
+        password_confirmation: password.into(),
+    }
+}
+
+async fn logged_in(server: &TestServer, email: &str, password: &str) -> (Api, String) {
+    let (client, landing) = login(server, email, password).await;
+    (Api::from_client(&server.base, client), landing)
+}
+
+async fn server(backend: Backend) -> TestServer {
+    TestServer::start_with(backend, ServerOptions { demo_data: false, ..Default::default() }).await
+}
+
+async fn add_admin(server: &TestServer) {
+    let (ok, out, err) = run_cli_with_input(
+        &server.db,
+        &["staff", "add", "--email", "Admin@Centre.example", "--role", "admin"],
+        &format!("{ADMIN_PASSWORD}\n"),
+    )
+    .await;
+    assert!(ok, "staff add failed: {err}");
+    assert!(out.contains("admin@centre.example") && out.contains("admin"), "{out}");
+}
+
+async fn the_first_admin_comes_from_the_command_line(backend: Backend) {
+    let server = server(backend).await;
+    add_admin(&server).await;
+    let (_, landing) = login(&server, "admin@centre.example", ADMIN_PASSWORD).await;
+    assert_eq!(landing, "/staff/admin", "staff land on their own area");
+
+    let (again, _, err) = run_cli_with_input(
+        &server.db,
+        &["staff", "add", "--email", "admin@centre.example", "--role", "planner"],
+        "another-long-passphrase\n",
+    )
+    .await;
+    assert!(!again && err.contains("already"), "{err}");
+    let (weak, _, err) = run_cli_with_input(
+        &server.db,
+        &["staff", "add", "--email", "p@centre.example", "--role", "planner"],
+        "qwerty123\n",
+    )
+    .await;
+    assert!(!weak && err.contains("too common"), "{err}");
+}
+
+async fn admins_add_list_and_disable_staff(backend: Backend) {
+    let server = server(backend).await;
+    add_admin(&server).await;
+    let (admin, _) = logged_in(&server, "admin@centre.example", ADMIN_PASSWORD).await;
+    assert_eq!(admin.call(add_staff("reg@centre.example", "registrar", "registrar-phrase-77")).await, Ok(()));
+    let list = admin.call(ListStaff {}).await.unwrap();
+    assert_eq!(list.len(), 2);
+    let registrar = list.iter().find(|m| m.email == "reg@centre.example").expect("listed");
+    assert_eq!(registrar.role, StaffRole::Registrar);
+
+    // The registrar is logged in; the admin disables them; their session ends at once.
+    let (registrar_api, landing) = logged_in(&server, "reg@centre.example", "registrar-phrase-77").await;
+    assert_eq!(landing, "/staff/moderation");
+    assert_eq!(
+        registrar_api.call(CurrentSession {}).await,
+        Ok(Some(SessionInfo::Staff { role: StaffRole::Registrar }))
+    );
+    assert_eq!(admin.call(DisableStaff { id: registrar.id }).await, Ok(()));
+    assert_eq!(registrar_api.call(CurrentSession {}).await, Ok(None), "logged out at once");
+    let relogin = server
+        .client()
+        .post(server.url("/api/login"))
+        .form(&[("email", "reg@centre.example"), ("password", "registrar-phrase-77")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(relogin.status(), StatusCode::UNPROCESSABLE_ENTITY, "a disabled account cannot log in");
+
+    // An admin cannot lock themselves out.
+    let me = list.iter().find(|m| m.is_me).unwrap().id;
+    assert_eq!(admin.call(DisableStaff { id: me }).await, Err(AppError::Forbidden));
+}
+
+async fn staff_functions_refuse_donors_and_strangers(backend: Backend) {
+    let server = server(backend).await;
+    add_admin(&server).await;
+    let (admin, _) = logged_in(&server, "admin@centre.example", ADMIN_PASSWORD).await;
+    assert_eq!(admin.call(add_staff("plan@centre.example", "planner", "planner-phrase-77")).await, Ok(()));
+    let (planner, _) = logged_in(&server, "plan@centre.example", "planner-phrase-77").await;
+    assert_eq!(planner.call(ListStaff {}).await, Err(AppError::Forbidden));
+
+    // A donor (registered, logged in) gets 403 from a staff function; nobody gets 401.
+    let form = [
+        ("email", "donor@example.org"),
+        ("password", "donor-long-phrase-5"),
+        ("password_confirmation", "donor-long-phrase-5"),
+        ("blood_group", "O"),
+        ("rh", "neg"),
+        ("kell", "neg"),
+        ("donor_code", "DC1234"),
+        ("consent", "yes"),
+    ];
+    server.client().post(server.url("/api/register")).form(&form).send().await.unwrap();
+    let (donor, landing) = logged_in(&server, "donor@example.org", "donor-long-phrase-5").await;
+    assert_eq!(landing, "/cabinet");
+    assert_eq!(donor.call(ListStaff {}).await, Err(AppError::Forbidden));
+    assert_eq!(donor.call(add_staff("x@centre.example", "admin", "p-long-enough-1")).await, Err(AppError::Forbidden));
+    assert_eq!(Api::anonymous(&server.base).call(ListStaff {}).await, Err(AppError::Unauthorized));
+    // And staff cannot use a donor's function.
+    assert_eq!(planner.call(MyProfile {}).await, Err(AppError::Forbidden));
+}
+
+on_both_backends!(
+    the_first_admin_comes_from_the_command_line,
+    admins_add_list_and_disable_staff,
+    staff_functions_refuse_donors_and_strangers,
+);

@@ -1,0 +1,58 @@
+//! A subscription to `/events` (server-sent events), read frame by frame.
+
+use donor_booking::domain::events::LiveMessage;
+use std::time::Duration;
+
+pub struct Subscription {
+    resp: reqwest::Response,
+    buffer: String,
+}
+
+impl Subscription {
+    pub async fn open(base: &str, session: Option<&str>) -> Subscription {
+        let mut req = reqwest::Client::new().get(format!("{base}/events"));
+        if let Some(session) = session {
+            req = req.header("cookie", format!("session={session}"));
+        }
+        let resp = req.send().await.expect("GET /events");
+        assert_eq!(resp.headers()["content-type"], "text/event-stream");
+        let mut sub = Subscription { resp, buffer: String::new() };
+        // The stream says "ready" first: from then on nothing is missed.
+        let ready = sub.next_frame(Duration::from_secs(5)).await.expect("ready");
+        assert!(ready.starts_with("event: ready"), "{ready}");
+        sub
+    }
+
+    pub async fn next_frame(&mut self, within: Duration) -> Option<String> {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            if let Some(end) = self.buffer.find("\n\n") {
+                let frame: String = self.buffer.drain(..end + 2).collect();
+                if frame.trim().starts_with(':') {
+                    continue; // keep-alive comment
+                }
+                return Some(frame);
+            }
+            let chunk = tokio::time::timeout_at(deadline, self.resp.chunk()).await.ok()?.ok()??;
+            self.buffer.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    }
+
+    /// The next event that `wanted` accepts, within the time given.
+    pub async fn next_matching(
+        &mut self,
+        within: Duration,
+        wanted: impl Fn(&LiveMessage) -> bool,
+    ) -> Option<LiveMessage> {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            let frame = self.next_frame(left).await?;
+            let Some(data) = frame.lines().find_map(|l| l.strip_prefix("data:")) else { continue };
+            let message: LiveMessage = serde_json::from_str(data.trim()).unwrap_or_else(|e| panic!("{e}: {data}"));
+            if wanted(&message) {
+                return Some(message);
+            }
+        }
+    }
+}
