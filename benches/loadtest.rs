@@ -14,7 +14,7 @@ use donor_booking::domain::decision::Moment;
 use donor_booking::domain::events::LiveEvent;
 use donor_booking::domain::{BloodGroup, BloodProfile, BookingStatus, DonationType, Kell, Rh, Rule};
 use donor_booking::error::AppError;
-use donor_booking::server::db::bookings::{book, BookOutcome, BookingFacts};
+use donor_booking::server::db::bookings::{book, BookOutcome, BookRequest, BookingFacts};
 use donor_booking::server::db::cells::{create_cell, NewCell};
 use donor_booking::server::db::Db;
 use donor_booking::server::mail::templates::booking_received;
@@ -230,9 +230,11 @@ async fn run(backend: Backend, c: &Config) {
     let ceiling_started = Instant::now();
     let workers = 8;
     let queue = Arc::new(std::sync::Mutex::new(ceiling_donors.into_iter().enumerate().collect::<Vec<_>>()));
+    // Read once, as the server's cache does.
+    let intervals = Arc::new(donor_booking::server::db::intervals::interval_table(&db).await.unwrap());
     let jobs: Vec<_> = (0..workers)
         .map(|_| {
-            let (db, queue) = (db.clone(), queue.clone());
+            let (db, queue, intervals) = (db.clone(), queue.clone(), intervals.clone());
             tokio::spawn(async move {
                 let mut made = 0u32;
                 loop {
@@ -241,7 +243,16 @@ async fn run(backend: Backend, c: &Config) {
                     let mail = |facts: &BookingFacts| booking_received(facts, "http://127.0.0.1/cabinet");
                     let id = format!("<ceiling-{i}@loadtest>");
                     let at = time_of(i as u32 % TIMES);
-                    if let BookOutcome::Booked(_) = book(&db, donor_id, ceiling_cell, at, now, &id, mail).await.unwrap()
+                    if let BookOutcome::Booked(_) = book(
+                        &db,
+                        BookRequest { donor_id, cell_id: ceiling_cell, start: at },
+                        now,
+                        &intervals,
+                        &id,
+                        mail,
+                    )
+                    .await
+                    .unwrap()
                     {
                         made += 1;
                     }

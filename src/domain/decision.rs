@@ -57,6 +57,7 @@ pub struct Snapshot<'a> {
     pub blood: BloodProfile,
     pub held: Option<HeldBooking>,
     pub cell: CellFacts,
+    /// The cell's times (the store passes only the requested one: the decision needs no other).
     pub times: &'a [TimeSlot],
     pub needs: &'a [GroupNeed],
     pub requested: NaiveTime,

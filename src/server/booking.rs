@@ -2,7 +2,7 @@
 //! rules in one transaction, and turn its refusals into the caller's localised error.
 
 use super::accounts::message_id;
-use super::db::bookings::{self, BookOutcome, BookingFacts, CancelOutcome};
+use super::db::bookings::{self, BookOutcome, BookRequest, BookingFacts, CancelOutcome};
 use super::mail::templates;
 use super::state::AppState;
 use crate::domain::decision::{Moment, Refusal};
@@ -59,7 +59,9 @@ pub async fn book(
 ) -> Result<i64, AppError> {
     let start = validate_request(time, confirmed, locale)?;
     let link = cabinet_link(state);
-    let outcome = bookings::book(&state.db, donor_id, cell_id, start, now(state), &message_id(state), |facts| {
+    let intervals = state.intervals.get(&state.db).await?;
+    let request = BookRequest { donor_id, cell_id, start };
+    let outcome = bookings::book(&state.db, request, now(state), &intervals, &message_id(state), |facts| {
         templates::booking_received(facts, &link)
     })
     .await?;

@@ -1,7 +1,7 @@
 //! The open cells as a logged-in donor sees them: the same rules the booking decision
 //! applies, evaluated for every cell of the list and every donation type.
 
-use super::db::{bookings, intervals::interval_table};
+use super::db::bookings;
 use super::state::AppState;
 use crate::domain::rules::{check_standing, first_bookable_day, may_book};
 use crate::domain::{Coded, DonationType, Locale};
@@ -25,7 +25,7 @@ pub async fn donor_view(state: &AppState, donor_id: i64, cells: &[CellSummary]) 
     let Some((blood, donor)) = bookings::donor_standing(&state.db, donor_id).await? else {
         return Ok(None);
     };
-    let intervals = interval_table(&state.db).await?;
+    let intervals = state.intervals.get(&state.db).await?;
     let (now, tz) = (state.clock.now(), state.settings.time_zone);
     let cell_refusals = cells
         .iter()

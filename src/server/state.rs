@@ -26,6 +26,8 @@ pub struct AppState {
     pub resend_throttle: Arc<Throttle>,
     /// Live events to open pages (SSE), relayed across instances on PostgreSQL.
     pub events: super::events::EventHub,
+    /// The table of intervals between donation types, cached for a few seconds.
+    pub intervals: Arc<super::intervals::IntervalCache>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -53,6 +55,7 @@ impl AppState {
             ip_throttle: Arc::new(Throttle::new(20, chrono::Duration::minutes(15))),
             resend_throttle: Arc::new(Throttle::new(3, chrono::Duration::minutes(15))),
             events: super::events::EventHub::default(),
+            intervals: Arc::default(),
         })
     }
 

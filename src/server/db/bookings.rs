@@ -7,11 +7,10 @@
 //! the schema.
 
 use super::cells::group_need;
-use super::intervals::interval_table;
 use super::{decode, in_write_tx, in_write_tx_keep_if, on_pool, Db};
 use crate::domain::booking::donor_may_cancel;
 use crate::domain::decision::{decide, refused_as_full, CellFacts, Decision, HeldBooking, Moment, Refusal, Snapshot};
-use crate::domain::intervals::Donation;
+use crate::domain::intervals::{Donation, IntervalTable};
 use crate::domain::rules::{Blocked, Rule};
 use crate::domain::{
     BloodProfile, BookingStatus, Coded, DonationType, DonorState, GroupNeed, Locale, RejectionReason, TimeSlot,
@@ -20,9 +19,12 @@ use crate::model::booking::BookingRecord;
 use crate::server::mail::{outbox, Email};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 
-/// The donor as the booking rules see them.
+/// The donor as the booking rules see them: one row per donation on record (one row with
+/// no donation when there is none), each carrying the donor's columns and their active
+/// booking, if any (the partial unique index allows at most one). One statement, because on
+/// SQLite every statement inside the write transaction holds the write lock longer.
 #[derive(sqlx::FromRow)]
-struct DonorRow {
+struct DonorSnapshotRow {
     email: String,
     locale: String,
     blood_group: String,
@@ -30,35 +32,55 @@ struct DonorRow {
     kell: String,
     email_confirmed_at: Option<DateTime<Utc>>,
     last_self_cancel_at: Option<DateTime<Utc>>,
+    held_id: Option<i64>,
+    held_cell: Option<i64>,
+    held_start: Option<NaiveTime>,
+    held_status: Option<String>,
+    donated_on: Option<NaiveDate>,
+    donation_type: Option<String>,
 }
 
-impl DonorRow {
-    fn blood(&self) -> Result<BloodProfile, sqlx::Error> {
-        Ok(BloodProfile { group: decode(&self.blood_group)?, rh: decode(&self.rh)?, kell: decode(&self.kell)? })
-    }
+const DONOR_SNAPSHOT: &str = "SELECT d.email, d.locale, d.blood_group, d.rh, d.kell, d.email_confirmed_at, \
+     d.last_self_cancel_at, b.id AS held_id, b.cell_id AS held_cell, s.start AS held_start, b.status AS held_status, \
+     g.donated_on, g.donation_type \
+     FROM donors d \
+     LEFT JOIN bookings b ON b.donor_id = d.id AND b.status IN ('pending', 'approved') \
+     LEFT JOIN time_slots s ON s.id = b.slot_id \
+     LEFT JOIN donations g ON g.donor_id = d.id \
+     WHERE d.id = $1";
 
-    fn state(&self, held: Option<HeldBooking>, donations: Vec<Donation>) -> DonorState {
-        DonorState {
-            email_confirmed: self.email_confirmed_at.is_some(),
-            has_active_booking: held.is_some(),
-            last_self_cancel_at: self.last_self_cancel_at,
-            donations,
+/// The donor's facts from the rows of [`DONOR_SNAPSHOT`]; `None` when there is no such donor.
+struct DonorSnapshot {
+    email: String,
+    locale: Locale,
+    blood: BloodProfile,
+    state: DonorState,
+    held: Option<HeldBooking>,
+}
+
+fn donor_snapshot(rows: Vec<DonorSnapshotRow>) -> Result<Option<DonorSnapshot>, sqlx::Error> {
+    let mut donations = Vec::new();
+    for r in &rows {
+        if let (Some(on), Some(kind)) = (r.donated_on, &r.donation_type) {
+            donations.push(Donation { on, donation_type: decode(kind)? });
         }
     }
-}
-
-#[derive(sqlx::FromRow)]
-struct HeldRow {
-    id: i64,
-    cell_id: i64,
-    start: NaiveTime,
-    status: String,
-}
-
-impl HeldRow {
-    fn held(self) -> Result<HeldBooking, sqlx::Error> {
-        Ok(HeldBooking { booking_id: self.id, cell_id: self.cell_id, start: self.start, status: decode(&self.status)? })
-    }
+    let Some(first) = rows.into_iter().next() else { return Ok(None) };
+    let held = match (first.held_id, first.held_cell, first.held_start, &first.held_status) {
+        (Some(booking_id), Some(cell_id), Some(start), Some(status)) => {
+            Some(HeldBooking { booking_id, cell_id, start, status: decode(status)? })
+        }
+        _ => None,
+    };
+    let blood = BloodProfile { group: decode(&first.blood_group)?, rh: decode(&first.rh)?, kell: decode(&first.kell)? };
+    let state = DonorState {
+        email_confirmed: first.email_confirmed_at.is_some(),
+        has_active_booking: held.is_some(),
+        last_self_cancel_at: first.last_self_cancel_at,
+        donations,
+    };
+    let locale = Locale::from_code(&first.locale).unwrap_or_default();
+    Ok(Some(DonorSnapshot { email: first.email, locale, blood, state, held }))
 }
 
 #[derive(sqlx::FromRow)]
@@ -67,10 +89,6 @@ struct DonationRow {
     donation_type: String,
 }
 
-const DONOR: &str = "SELECT email, locale, blood_group, rh, kell, email_confirmed_at, last_self_cancel_at \
-                     FROM donors WHERE id = $1";
-const HELD: &str = "SELECT b.id, b.cell_id, s.start, b.status FROM bookings b JOIN time_slots s ON s.id = b.slot_id \
-                    WHERE b.donor_id = $1 AND b.status IN ('pending', 'approved')";
 const DONATIONS: &str = "SELECT donated_on, donation_type FROM donations WHERE donor_id = $1";
 
 fn donations(rows: Vec<DonationRow>) -> Result<Vec<Donation>, sqlx::Error> {
@@ -79,14 +97,9 @@ fn donations(rows: Vec<DonationRow>) -> Result<Vec<Donation>, sqlx::Error> {
 
 /// A donor's blood profile and rule state (their donations included), for the cabinet.
 pub async fn donor_standing(db: &Db, donor_id: i64) -> Result<Option<(BloodProfile, DonorState)>, sqlx::Error> {
-    let (donor, held, gave): (Option<DonorRow>, Option<HeldRow>, Vec<DonationRow>) = on_pool!(db, pool => (
-        sqlx::query_as(DONOR).bind(donor_id).fetch_optional(pool).await?,
-        sqlx::query_as(HELD).bind(donor_id).fetch_optional(pool).await?,
-        sqlx::query_as(DONATIONS).bind(donor_id).fetch_all(pool).await?,
-    ));
-    let Some(donor) = donor else { return Ok(None) };
-    let held = held.map(HeldRow::held).transpose()?;
-    Ok(Some((donor.blood()?, donor.state(held, donations(gave)?))))
+    let rows: Vec<DonorSnapshotRow> =
+        on_pool!(db, pool => sqlx::query_as(DONOR_SNAPSHOT).bind(donor_id).fetch_all(pool).await?);
+    Ok(donor_snapshot(rows)?.map(|d| (d.blood, d.state)))
 }
 
 /// A donor's donations on record (the registrar's warnings and the cabinet use them).
@@ -110,6 +123,14 @@ pub struct BookingFacts {
     pub place_address: String,
 }
 
+/// A donor asking for a time in a cell.
+#[derive(Clone, Copy, Debug)]
+pub struct BookRequest {
+    pub donor_id: i64,
+    pub cell_id: i64,
+    pub start: NaiveTime,
+}
+
 #[derive(Debug)]
 pub enum BookOutcome {
     Booked(BookingFacts),
@@ -119,21 +140,18 @@ pub enum BookOutcome {
     Refused(Refusal),
 }
 
-#[derive(sqlx::FromRow)]
-struct CellRow {
-    date: NaiveDate,
-    donation_type: String,
-    closed: bool,
-    place_name: String,
-    place_address: String,
-}
-
+/// One time of the asked-for cell, with the cell's and its place's columns.
 #[derive(sqlx::FromRow)]
 struct SlotRow {
     id: i64,
     start: NaiveTime,
     capacity: i64,
     booked: i64,
+    date: NaiveDate,
+    donation_type: String,
+    closed: bool,
+    place_name: String,
+    place_address: String,
 }
 
 impl SlotRow {
@@ -162,54 +180,49 @@ impl QuotaRow {
     }
 }
 
-/// Books `start` in `cell_id` for the donor: one write transaction reads the snapshot, the
+/// Books `start` in `cell_id` for the donor (`intervals`: the centre's table, read before the
+/// write lock — admins change it rarely): one write transaction reads the snapshot, the
 /// domain decides, and the place is taken with conditional updates; the e-mail `compose`
 /// builds is queued in the same transaction. Any refusal writes nothing.
 pub async fn book(
     db: &Db,
-    donor_id: i64,
-    cell_id: i64,
-    start: NaiveTime,
+    BookRequest { donor_id, cell_id, start }: BookRequest,
     now: Moment,
+    intervals: &IntervalTable,
     message_id: &str,
     compose: impl Fn(&BookingFacts) -> Email,
 ) -> Result<BookOutcome, sqlx::Error> {
     if let Some(refusal) = already_full(db, donor_id, cell_id, start).await? {
         return Ok(BookOutcome::Refused(refusal));
     }
-    // Admins change the table rarely; reading it before the write lock keeps the lock short.
-    let intervals = interval_table(db).await?;
     let keep = |out: &BookOutcome| matches!(out, BookOutcome::Booked(_));
     let outcome = in_write_tx_keep_if!(db, keep, tx => 'book: {
-        let Some(donor): Option<DonorRow> = sqlx::query_as(DONOR).bind(donor_id).fetch_optional(&mut *tx).await? else {
+        let rows: Vec<DonorSnapshotRow> = sqlx::query_as(DONOR_SNAPSHOT).bind(donor_id).fetch_all(&mut *tx).await?;
+        let Some(donor) = donor_snapshot(rows)? else {
             break 'book BookOutcome::Refused(Refusal::Unavailable);
         };
-        let held: Option<HeldRow> = sqlx::query_as(HELD).bind(donor_id).fetch_optional(&mut *tx).await?;
-        let held = held.map(HeldRow::held).transpose()?;
-        let gave: Vec<DonationRow> = sqlx::query_as(DONATIONS).bind(donor_id).fetch_all(&mut *tx).await?;
-        let cell: Option<CellRow> = sqlx::query_as(
-            "SELECT c.date, c.donation_type, (c.closed_at IS NOT NULL) AS closed, p.name AS place_name, \
-             p.address AS place_address FROM cells c JOIN places p ON p.id = c.place_id WHERE c.id = $1",
-        )
-        .bind(cell_id).fetch_optional(&mut *tx).await?;
-        let Some(cell) = cell else {
-            break 'book BookOutcome::Refused(Refusal::Unavailable);
-        };
+        // The requested time with its cell and place (one row, one statement): the only time
+        // the decision needs; a time the cell does not have is unavailable.
         let slots: Vec<SlotRow> = sqlx::query_as(
-            "SELECT id, start, capacity, booked FROM time_slots WHERE cell_id = $1 ORDER BY start",
+            "SELECT s.id, s.start, s.capacity, s.booked, c.date, c.donation_type, (c.closed_at IS NOT NULL) AS closed, \
+             p.name AS place_name, p.address AS place_address \
+             FROM time_slots s JOIN cells c ON c.id = s.cell_id JOIN places p ON p.id = c.place_id \
+             WHERE s.cell_id = $1 AND s.start = $2",
         )
-        .bind(cell_id).fetch_all(&mut *tx).await?;
+        .bind(cell_id).bind(start).fetch_all(&mut *tx).await?;
+        let Some(cell) = slots.first() else {
+            break 'book BookOutcome::Refused(Refusal::Unavailable);
+        };
         let quotas: Vec<QuotaRow> = sqlx::query_as(
             "SELECT id, blood_group, rh, kell_negative_only, needed, booked FROM group_quotas WHERE cell_id = $1 ORDER BY id",
         )
         .bind(cell_id).fetch_all(&mut *tx).await?;
-        let state = donor.state(held, donations(gave)?);
         let times: Vec<TimeSlot> = slots.iter().map(SlotRow::slot).collect();
         let needs = quotas.iter().map(QuotaRow::need).collect::<Result<Vec<_>, _>>()?;
         let asked = CellFacts { id: cell_id, date: cell.date, donation_type: decode(&cell.donation_type)?, closed: cell.closed };
         let snapshot = Snapshot {
-            donor: &state, blood: donor.blood()?, held, cell: asked, times: &times, needs: &needs,
-            requested: start, now, intervals: &intervals,
+            donor: &donor.state, blood: donor.blood, held: donor.held, cell: asked, times: &times, needs: &needs,
+            requested: start, now, intervals,
         };
         let place = match decide(&snapshot) {
             Decision::Take(place) => place,
@@ -248,12 +261,12 @@ pub async fn book(
             cell_id,
             donor_id,
             email: donor.email,
-            locale: Locale::from_code(&donor.locale).unwrap_or_default(),
-            date: cell.date,
+            locale: donor.locale,
+            date: asked.date,
             time: start,
             donation_type: asked.donation_type,
-            place_name: cell.place_name,
-            place_address: cell.place_address,
+            place_name: cell.place_name.clone(),
+            place_address: cell.place_address.clone(),
         };
         outbox::enqueue(&mut *tx, &compose(&facts), message_id, now.utc).await?;
         BookOutcome::Booked(facts)
