@@ -37,10 +37,8 @@ pub async fn decide_booking(
     use crate::domain::account::StaffRole;
     use crate::server::moderation;
     crate::server::frame::staff(&[StaffRole::Registrar], |call, staff| async move {
-        let staff_id = staff.id;
-        let locale = call.locale;
-        let decision = moderation::parse_decision(&decision, reason.as_deref(), comment.as_deref(), locale)?;
-        moderation::decide(&call.state, staff_id, booking_id, decision, locale).await
+        let decision = moderation::parse_decision(&decision, reason.as_deref(), comment.as_deref(), call.locale)?;
+        moderation::decide(&call.state, staff.id, booking_id, decision, call.locale).await
     })
     .await
 }
@@ -51,8 +49,7 @@ pub async fn mark_visit(booking_id: i64, outcome: String) -> Result<BookingStatu
     use crate::domain::account::StaffRole;
     use crate::server::moderation;
     crate::server::frame::staff(&[StaffRole::Registrar], |call, staff| async move {
-        let staff_id = staff.id;
-        moderation::mark_visit(&call.state, staff_id, booking_id, &outcome, call.locale).await
+        moderation::mark_visit(&call.state, staff.id, booking_id, &outcome, call.locale).await
     })
     .await
 }

@@ -9,7 +9,6 @@ pub async fn list_staff() -> Result<Vec<StaffMember>, AppError> {
     use crate::domain::account::StaffRole;
     use crate::server::db::{accounts, decode};
     crate::server::frame::staff(&[StaffRole::Admin], |call, staff| async move {
-        let me = staff.id;
         accounts::list_staff(&call.state.db)
             .await?
             .into_iter()
@@ -19,7 +18,7 @@ pub async fn list_staff() -> Result<Vec<StaffMember>, AppError> {
                     email: s.email,
                     role: decode(&s.role)?,
                     disabled: s.disabled,
-                    is_me: s.id == me,
+                    is_me: s.id == staff.id,
                 })
             })
             .collect::<Result<Vec<_>, sqlx::Error>>()
@@ -49,14 +48,13 @@ pub async fn disable_staff(id: i64) -> Result<(), AppError> {
     use crate::domain::account::StaffRole;
     use crate::server::db::accounts;
     crate::server::frame::staff(&[StaffRole::Admin], |call, staff| async move {
-        let me = staff.id;
-        if id == me {
+        if id == staff.id {
             return Err(AppError::Forbidden);
         }
         if !accounts::disable_staff(&call.state.db, id, call.now()).await? {
             return Err(AppError::NotFound);
         }
-        tracing::info!(staff_id = id, by = me, "staff account disabled");
+        tracing::info!(staff_id = id, by = staff.id, "staff account disabled");
         Ok(())
     })
     .await

@@ -3,11 +3,9 @@
 //! [`Snapshot`], calls [`decide`] and applies the [`Decision`] with conditional updates
 //! (which keep R7 safe when two transactions race); nothing else decides.
 
-use super::booking::BookingStatus;
-use super::calendar::local_date;
 use super::cells::{fitting_need, has_begun, GroupNeed, TimeSlot};
 use super::intervals::IntervalTable;
-use super::rules::{check_group_fits, donor_may_book, Blocked, DonorState, Rule};
+use super::rules::{donor_may_book, Blocked, DonorState, Rule};
 use super::{BloodProfile, DonationType};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use chrono_tz::Tz;
@@ -24,11 +22,6 @@ impl Moment {
     pub fn local(&self) -> NaiveDateTime {
         self.utc.with_timezone(&self.tz).naive_local()
     }
-
-    /// The centre's calendar day.
-    pub fn today(&self) -> NaiveDate {
-        local_date(self.utc, self.tz)
-    }
 }
 
 /// The donor's active booking (pending or approved), if any.
@@ -37,7 +30,6 @@ pub struct HeldBooking {
     pub booking_id: i64,
     pub cell_id: i64,
     pub start: NaiveTime,
-    pub status: BookingStatus,
 }
 
 /// The cell asked for.
@@ -127,7 +119,7 @@ pub fn group_refusal(needs: &[GroupNeed], blood: &BloodProfile) -> Refusal {
     if needs.iter().any(|n| n.fits(blood)) {
         Refusal::GroupFilled
     } else {
-        Refusal::Rule(check_group_fits(blood, needs).err().unwrap_or(Blocked::by(Rule::R2)))
+        Refusal::Rule(Blocked::by(Rule::R2))
     }
 }
 
@@ -256,7 +248,7 @@ mod tests {
     #[test]
     fn the_same_request_again_gets_the_booking_held() {
         let mut case = Case::new();
-        case.held = Some(HeldBooking { booking_id: 42, cell_id: 7, start: t(9, 0), status: BookingStatus::Pending });
+        case.held = Some(HeldBooking { booking_id: 42, cell_id: 7, start: t(9, 0) });
         case.donor.has_active_booking = true;
         assert_eq!(case.decide(t(9, 0), msk(1, 12)), Decision::AlreadyHeld(42));
         // Another time of the same cell is a second booking: R3.

@@ -1,8 +1,8 @@
 //! What a registrar sees about a booking and the warnings the system can compute for it, and
 //! the decisions they can take. Pure: "today" is a parameter.
 
-use super::intervals::{Donation, IntervalTable};
-use super::rules::{check_donation_interval, check_type_interval, Blocked, DonorState};
+use super::intervals::{check_interval, last_donation, Donation, IntervalTable};
+use super::rules::{check_donation_interval, Blocked};
 use super::{BookingStatus, DonationType, RejectionReason};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -42,9 +42,8 @@ pub struct BookingHistory<'a> {
 /// (R5 and the table of intervals) applied to the booked day.
 pub fn warnings(h: &BookingHistory, now: DateTime<Utc>, intervals: &IntervalTable) -> Vec<Warning> {
     let mut out = Vec::new();
-    let donor = DonorState { donations: h.donations.to_vec(), ..DonorState::default() };
-    let too_soon = check_donation_interval(donor.last_donation().map(|d| d.on), h.date)
-        .and_then(|()| check_type_interval(&donor, h.kind, h.date, intervals));
+    let too_soon = check_donation_interval(last_donation(h.donations).map(|d| d.on), h.date)
+        .and_then(|()| check_interval(h.donations, h.kind, h.date, intervals).map_err(Blocked::interval));
     if let Err(blocked) = too_soon {
         out.push(Warning::Interval(blocked));
     }

@@ -3,6 +3,7 @@
 
 use super::db::bookings;
 use super::state::AppState;
+use crate::domain::calendar::local_date;
 use crate::domain::rules::{check_standing, first_bookable_day, may_book};
 use crate::domain::{Coded, DonationType, Locale};
 use crate::error::AppError;
@@ -42,7 +43,7 @@ pub async fn donor_view(state: &AppState, donor_id: i64, cells: &[CellSummary]) 
     Ok(Some(DonorView {
         blood,
         blocked: check_standing(&donor, now, tz).err(),
-        eligibility: Eligibility { today: state.now_local().date(), last_donation: donor.last_donation(), from },
+        eligibility: Eligibility { today: local_date(now, tz), last_donation: donor.last_donation(), from },
         cell_refusals,
     }))
 }

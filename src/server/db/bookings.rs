@@ -6,7 +6,7 @@
 //! concurrent bookers, and the CHECK constraints and the partial unique index back them in
 //! the schema.
 
-use super::cells::group_need;
+use super::cells::{count, group_need};
 use super::{decode, in_write_tx, in_write_tx_keep_if, on_pool, Db};
 use crate::domain::booking::donor_may_cancel;
 use crate::domain::decision::{decide, refused_as_full, CellFacts, Decision, HeldBooking, Moment, Refusal, Snapshot};
@@ -35,13 +35,12 @@ struct DonorSnapshotRow {
     held_id: Option<i64>,
     held_cell: Option<i64>,
     held_start: Option<NaiveTime>,
-    held_status: Option<String>,
     donated_on: Option<NaiveDate>,
     donation_type: Option<String>,
 }
 
 const DONOR_SNAPSHOT: &str = "SELECT d.email, d.locale, d.blood_group, d.rh, d.kell, d.email_confirmed_at, \
-     d.last_self_cancel_at, b.id AS held_id, b.cell_id AS held_cell, s.start AS held_start, b.status AS held_status, \
+     d.last_self_cancel_at, b.id AS held_id, b.cell_id AS held_cell, s.start AS held_start, \
      g.donated_on, g.donation_type \
      FROM donors d \
      LEFT JOIN bookings b ON b.donor_id = d.id AND b.status IN ('pending', 'approved') \
@@ -66,10 +65,8 @@ fn donor_snapshot(rows: Vec<DonorSnapshotRow>) -> Result<Option<DonorSnapshot>, 
         }
     }
     let Some(first) = rows.into_iter().next() else { return Ok(None) };
-    let held = match (first.held_id, first.held_cell, first.held_start, &first.held_status) {
-        (Some(booking_id), Some(cell_id), Some(start), Some(status)) => {
-            Some(HeldBooking { booking_id, cell_id, start, status: decode(status)? })
-        }
+    let held = match (first.held_id, first.held_cell, first.held_start) {
+        (Some(booking_id), Some(cell_id), Some(start)) => Some(HeldBooking { booking_id, cell_id, start }),
         _ => None,
     };
     let blood = BloodProfile { group: decode(&first.blood_group)?, rh: decode(&first.rh)?, kell: decode(&first.kell)? };
@@ -83,29 +80,11 @@ fn donor_snapshot(rows: Vec<DonorSnapshotRow>) -> Result<Option<DonorSnapshot>, 
     Ok(Some(DonorSnapshot { email: first.email, locale, blood, state, held }))
 }
 
-#[derive(sqlx::FromRow)]
-struct DonationRow {
-    donated_on: NaiveDate,
-    donation_type: String,
-}
-
-const DONATIONS: &str = "SELECT donated_on, donation_type FROM donations WHERE donor_id = $1";
-
-fn donations(rows: Vec<DonationRow>) -> Result<Vec<Donation>, sqlx::Error> {
-    rows.into_iter().map(|r| Ok(Donation { on: r.donated_on, donation_type: decode(&r.donation_type)? })).collect()
-}
-
 /// A donor's blood profile and rule state (their donations included), for the cabinet.
 pub async fn donor_standing(db: &Db, donor_id: i64) -> Result<Option<(BloodProfile, DonorState)>, sqlx::Error> {
     let rows: Vec<DonorSnapshotRow> =
         on_pool!(db, pool => sqlx::query_as(DONOR_SNAPSHOT).bind(donor_id).fetch_all(pool).await?);
     Ok(donor_snapshot(rows)?.map(|d| (d.blood, d.state)))
-}
-
-/// A donor's donations on record (the registrar's warnings and the cabinet use them).
-pub async fn donations_of(db: &Db, donor_id: i64) -> Result<Vec<Donation>, sqlx::Error> {
-    let rows: Vec<DonationRow> = on_pool!(db, pool => sqlx::query_as(DONATIONS).bind(donor_id).fetch_all(pool).await?);
-    donations(rows)
 }
 
 /// What a booking e-mail and the confirmation show.
@@ -158,10 +137,6 @@ impl SlotRow {
     fn slot(&self) -> TimeSlot {
         TimeSlot { start: self.start, capacity: count(self.capacity), booked: count(self.booked) }
     }
-}
-
-fn count(n: i64) -> u32 {
-    u32::try_from(n).unwrap_or(0)
 }
 
 #[derive(sqlx::FromRow)]

@@ -27,7 +27,7 @@ fn interval_row(e: Interval, locale: Locale) -> impl IntoView {
                     <input type="hidden" name="next" value=e.next.code() />
                     <label class="visually-hidden" for=id.clone()>{format!("{}: {label}", t.intervals_days)}</label>
                     <input id=id type="number" name="days" min="0" max="365" step="1" inputmode="numeric"
-                        class="input--days" value=e.days.to_string() required=true />
+                        value=e.days.to_string() required=true />
                     <button type="submit" class="button button--small button--secondary"
                         aria-label=format!("{}: {label}", t.intervals_save)>{t.intervals_save}</button>
                     {(!e.confirmed).then(|| view! {
