@@ -209,8 +209,10 @@ async fn run(backend: Backend, c: &Config) {
     // The live path on the bookings just made: one instance, and two on PostgreSQL.
     let pending: Vec<i64> = {
         use donor_booking::server::db::moderation::{queue, QueueFilter};
-        let filter = QueueFilter { status: donor_booking::domain::BookingStatus::Pending, date: None, kind: None };
-        queue(&db, &filter, Utc::now(), chrono_tz::Europe::Moscow).await.unwrap().iter().map(|q| q.booking_id).collect()
+        let view = donor_booking::model::moderation::QueueView::Status(donor_booking::domain::BookingStatus::Pending);
+        let filter = QueueFilter { view, date: None, kind: None };
+        let now = donor_booking::domain::decision::Moment { utc: Utc::now(), tz: chrono_tz::Europe::Moscow };
+        queue(&db, &filter, now).await.unwrap().iter().map(|q| q.booking_id).collect()
     };
     let (first, rest) = pending.split_at(pending.len() / 2);
     let one_instance = live_latencies(&db, &base, &base, first).await;

@@ -5,7 +5,8 @@ use crate::error::AppError;
 use crate::model::moderation::{AuditEntry, QueueItem};
 use leptos::prelude::*;
 
-/// Bookings of one status (pending by default), optionally of one day and donation type.
+/// Bookings of one status as of now (pending by default) or the visits to mark, optionally
+/// of one day and donation type.
 #[server(endpoint = "moderation_queue")]
 pub async fn moderation_queue(
     status: Option<String>,
@@ -16,11 +17,11 @@ pub async fn moderation_queue(
     use crate::server::db::moderation::{queue, QueueFilter};
     use crate::server::{cells::parse_donation_type, moderation};
     crate::server::frame::staff(&[StaffRole::Registrar], |call, _| async move {
-        let status = moderation::parse_status(status.as_deref(), call.locale)?;
+        let view = moderation::parse_view(status.as_deref(), call.locale)?;
         let date = moderation::parse_day(date.as_deref(), call.locale)?;
         let kind = parse_donation_type(donation_type.as_deref(), call.locale)?;
-        let filter = QueueFilter { status, date, kind };
-        Ok(queue(&call.state.db, &filter, call.now(), call.state.settings.time_zone).await?)
+        let filter = QueueFilter { view, date, kind };
+        Ok(queue(&call.state.db, &filter, call.state.moment()).await?)
     })
     .await
 }

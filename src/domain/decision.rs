@@ -3,10 +3,11 @@
 //! [`Snapshot`], calls [`decide`] and applies the [`Decision`] with conditional updates
 //! (which keep R7 safe when two transactions race); nothing else decides.
 
+use super::booking::holds_booking;
 use super::cells::{fitting_need, has_begun, GroupNeed, TimeSlot};
 use super::intervals::IntervalTable;
 use super::rules::{donor_may_book, Blocked, DonorState, Rule};
-use super::{BloodProfile, DonationType};
+use super::{BloodProfile, BookingStatus, DonationType};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use chrono_tz::Tz;
 
@@ -24,12 +25,21 @@ impl Moment {
     }
 }
 
-/// The donor's active booking (pending or approved), if any.
+/// The donor's booking stored as active (pending or approved), if any. Whether it still
+/// holds them (R3) depends on the time: [`HeldBooking::holds_at`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct HeldBooking {
     pub booking_id: i64,
     pub cell_id: i64,
+    pub date: NaiveDate,
     pub start: NaiveTime,
+    pub status: BookingStatus,
+}
+
+impl HeldBooking {
+    pub fn holds_at(&self, now_local: NaiveDateTime) -> bool {
+        holds_booking(self.status, self.date, self.start, now_local)
+    }
 }
 
 /// The cell asked for.
@@ -44,7 +54,8 @@ pub struct CellFacts {
 /// Everything the decision reads, as of one instant.
 #[derive(Clone, Copy, Debug)]
 pub struct Snapshot<'a> {
-    /// R1, R4, R5 and the intervals. Its `has_active_booking` must agree with `held`.
+    /// R1, R4, R5 and the intervals. Its `has_active_booking` must be `held`'s
+    /// [`HeldBooking::holds_at`] now: a stored booking whose time has passed holds no one.
     pub donor: &'a DonorState,
     pub blood: BloodProfile,
     pub held: Option<HeldBooking>,
@@ -62,6 +73,9 @@ pub struct Snapshot<'a> {
 pub struct Place {
     pub time: usize,
     pub need: usize,
+    /// The donor's stored booking whose time has passed: released before the new one is
+    /// written (a pending one becomes «Не рассмотрена»).
+    pub releases: Option<i64>,
 }
 
 /// Why a request takes no place. Nothing is written then.
@@ -89,14 +103,20 @@ pub enum Decision {
 /// Decides a booking request. The order is the one a donor can act on: their own standing
 /// first, then the cell, the group (R2) and the time (R7).
 pub fn decide(s: &Snapshot) -> Decision {
-    if let Some(held) = s.held.filter(|h| h.cell_id == s.cell.id && h.start == s.requested) {
+    let local = s.now.local();
+    let (holding, lapsed) = match s.held {
+        Some(h) if h.holds_at(local) => (Some(h), None),
+        Some(h) => (None, Some(h.booking_id)),
+        None => (None, None),
+    };
+    if let Some(held) = holding.filter(|h| h.cell_id == s.cell.id && h.start == s.requested) {
         return Decision::AlreadyHeld(held.booking_id);
     }
     if let Err(blocked) = donor_may_book(s.donor, s.cell.donation_type, s.cell.date, s.now.utc, s.now.tz, s.intervals) {
         return Decision::Refuse(Refusal::Rule(blocked));
     }
     let time = s.times.iter().position(|t| t.start == s.requested);
-    let Some(time) = time.filter(|_| !s.cell.closed && !has_begun(s.cell.date, s.requested, s.now.local())) else {
+    let Some(time) = time.filter(|_| !s.cell.closed && !has_begun(s.cell.date, s.requested, local)) else {
         return Decision::Refuse(Refusal::Unavailable);
     };
     let Some(need) = need_for(s.needs, &s.blood) else {
@@ -105,7 +125,7 @@ pub fn decide(s: &Snapshot) -> Decision {
     if s.times[time].free() == 0 {
         return Decision::Refuse(Refusal::TimeTaken);
     }
-    Decision::Take(Place { time, need })
+    Decision::Take(Place { time, need, releases: lapsed })
 }
 
 /// The index of the need the donor would take a place from.
@@ -222,7 +242,7 @@ mod tests {
 
     #[test]
     fn takes_the_requested_time_from_the_fitting_need() {
-        assert_eq!(Case::new().decide(t(9, 0), msk(1, 12)), Decision::Take(Place { time: 0, need: 1 }));
+        assert_eq!(Case::new().decide(t(9, 0), msk(1, 12)), Decision::Take(Place { time: 0, need: 1, releases: None }));
     }
 
     #[test]
@@ -248,11 +268,34 @@ mod tests {
     #[test]
     fn the_same_request_again_gets_the_booking_held() {
         let mut case = Case::new();
-        case.held = Some(HeldBooking { booking_id: 42, cell_id: 7, start: t(9, 0) });
+        case.held = Some(held(42, BookingStatus::Pending, day(10), t(9, 0)));
         case.donor.has_active_booking = true;
         assert_eq!(case.decide(t(9, 0), msk(1, 12)), Decision::AlreadyHeld(42));
         // Another time of the same cell is a second booking: R3.
         assert!(matches!(case.decide(t(9, 30), msk(1, 12)), Decision::Refuse(Refusal::Rule(b)) if b.rule == Rule::R3));
+    }
+
+    fn held(booking_id: i64, status: BookingStatus, date: NaiveDate, start: NaiveTime) -> HeldBooking {
+        HeldBooking { booking_id, cell_id: 7, date, start, status }
+    }
+
+    #[test]
+    fn a_booking_whose_time_has_passed_is_released_by_the_next_one() {
+        let mut case = Case::new();
+        // Pending for 2 Dec 09:00, never decided; on 2 Dec at 09:00 Moscow time it stops holding.
+        let stale = held(41, BookingStatus::Pending, day(2), t(9, 0));
+        case.held = Some(stale);
+        assert!(stale.holds_at(msk(2, 8).local()));
+        case.donor.has_active_booking = stale.holds_at(msk(2, 9).local());
+        assert_eq!(case.decide(t(9, 0), msk(2, 9)), Decision::Take(Place { time: 0, need: 1, releases: Some(41) }));
+        // Approved for 1 Dec: holds through the day, released from Moscow midnight on.
+        let visit = held(40, BookingStatus::Approved, day(1), t(9, 0));
+        assert!(visit.holds_at(msk(1, 23).local()));
+        let midnight = Moment { utc: Utc.with_ymd_and_hms(2026, 12, 1, 21, 0, 0).unwrap(), tz: MSK };
+        assert!(!visit.holds_at(midnight.local()), "21:00 UTC is Moscow midnight");
+        case.held = Some(visit);
+        case.donor.has_active_booking = false;
+        assert!(matches!(case.decide(t(9, 0), midnight), Decision::Take(Place { releases: Some(40), .. })));
     }
 
     #[test]

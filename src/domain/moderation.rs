@@ -1,10 +1,12 @@
 //! What a registrar sees about a booking and the warnings the system can compute for it, and
 //! the decisions they can take. Pure: "today" is a parameter.
 
+use super::booking::holds_booking;
+use super::decision::Moment;
 use super::intervals::{check_interval, last_donation, Donation, IntervalTable};
 use super::rules::{check_donation_interval, Blocked};
 use super::{BookingStatus, DonationType, RejectionReason};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// A donor code changed this recently is worth a second look against the centre's records.
@@ -14,6 +16,8 @@ pub const CODE_CHANGE_WARNING_DAYS: i64 = 30;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OtherBooking {
     pub date: NaiveDate,
+    pub time: NaiveTime,
+    /// As of now ([`status_at`]).
     pub status: BookingStatus,
     pub donation_type: DonationType,
 }
@@ -23,7 +27,7 @@ pub enum Warning {
     /// The booked day is too soon after a donation: R5's ten days, or the interval between
     /// the donation types — the same refusal a new booking for that day would get.
     Interval(Blocked),
-    /// The donor holds another pending or approved booking.
+    /// The donor holds another pending or approved booking whose time has not passed.
     AnotherActiveBooking { date: NaiveDate },
     /// The donor changed their donor code on this day.
     DonorCodeChanged { on: NaiveDate },
@@ -40,7 +44,8 @@ pub struct BookingHistory<'a> {
 
 /// The warnings for a booking, as of `now`. The interval warning is the rules' own check
 /// (R5 and the table of intervals) applied to the booked day.
-pub fn warnings(h: &BookingHistory, now: DateTime<Utc>, intervals: &IntervalTable) -> Vec<Warning> {
+pub fn warnings(h: &BookingHistory, at: Moment, intervals: &IntervalTable) -> Vec<Warning> {
+    let now = at.utc;
     let mut out = Vec::new();
     let too_soon = check_donation_interval(last_donation(h.donations).map(|d| d.on), h.date)
         .and_then(|()| check_interval(h.donations, h.kind, h.date, intervals).map_err(Blocked::interval));
@@ -48,7 +53,7 @@ pub fn warnings(h: &BookingHistory, now: DateTime<Utc>, intervals: &IntervalTabl
         out.push(Warning::Interval(blocked));
     }
     let (others, donor_code_changed_at) = (h.others, h.donor_code_changed_at);
-    if let Some(other) = others.iter().find(|o| o.status.is_active()) {
+    if let Some(other) = others.iter().find(|o| holds_booking(o.status, o.date, o.time, at.local())) {
         out.push(Warning::AnotherActiveBooking { date: other.date });
     }
     if let Some(changed) = donor_code_changed_at {
@@ -88,7 +93,16 @@ pub fn visit_can_be_marked(status: BookingStatus, date: NaiveDate, today: NaiveD
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::calendar::DEFAULT_TIME_ZONE as MSK;
     use chrono::TimeZone;
+
+    fn at(now: DateTime<Utc>) -> Moment {
+        Moment { utc: now, tz: MSK }
+    }
+
+    fn nine() -> NaiveTime {
+        NaiveTime::from_hms_opt(9, 0, 0).unwrap()
+    }
 
     fn day(d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 12, d).unwrap()
@@ -103,16 +117,16 @@ mod tests {
         let now = Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap();
         let table = IntervalTable::default();
         let plasma = [Donation { on: day(1), donation_type: DonationType::Plasma }];
-        let w = warnings(&history(day(10), &plasma, &[]), now, &table);
+        let w = warnings(&history(day(10), &plasma, &[]), at(now), &table);
         assert!(
             matches!(&w[..], [Warning::Interval(b)] if b.rule == crate::domain::Rule::R5 && b.until == Some(day(11)))
         );
         // Plasma → plasma needs 14 days: the 11th is still too soon, the 15th is not.
-        let w = warnings(&history(day(11), &plasma, &[]), now, &table);
+        let w = warnings(&history(day(11), &plasma, &[]), at(now), &table);
         assert!(
             matches!(&w[..], [Warning::Interval(b)] if b.rule == crate::domain::Rule::Interval && b.until == Some(day(15)))
         );
-        assert!(warnings(&history(day(15), &plasma, &[]), now, &table).is_empty());
+        assert!(warnings(&history(day(15), &plasma, &[]), at(now), &table).is_empty());
     }
 
     #[test]
@@ -120,18 +134,35 @@ mod tests {
         let now = Utc.with_ymd_and_hms(2026, 12, 20, 9, 0, 0).unwrap();
         let table = IntervalTable::default();
         let others = [
-            OtherBooking { date: day(3), status: BookingStatus::Cancelled, donation_type: DonationType::Plasma },
-            OtherBooking { date: day(22), status: BookingStatus::Approved, donation_type: DonationType::Plasma },
+            OtherBooking {
+                date: day(3),
+                time: nine(),
+                status: BookingStatus::Cancelled,
+                donation_type: DonationType::Plasma,
+            },
+            OtherBooking {
+                date: day(22),
+                time: nine(),
+                status: BookingStatus::Approved,
+                donation_type: DonationType::Plasma,
+            },
+            // Approved for yesterday: waits for its visit mark, holds nothing.
+            OtherBooking {
+                date: day(19),
+                time: nine(),
+                status: BookingStatus::Approved,
+                donation_type: DonationType::Plasma,
+            },
         ];
         let changed = Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap();
         let h = BookingHistory { donor_code_changed_at: Some(changed), ..history(day(21), &[], &others) };
         assert_eq!(
-            warnings(&h, now, &table),
+            warnings(&h, at(now), &table),
             [Warning::AnotherActiveBooking { date: day(22) }, Warning::DonorCodeChanged { on: day(1) }]
         );
         let long_ago = Utc.with_ymd_and_hms(2026, 10, 1, 9, 0, 0).unwrap();
         let h = BookingHistory { donor_code_changed_at: Some(long_ago), ..history(day(21), &[], &others[..1]) };
-        assert!(warnings(&h, now, &table).is_empty());
+        assert!(warnings(&h, at(now), &table).is_empty());
     }
 
     #[test]

@@ -2,9 +2,48 @@
 
 use crate::domain::intervals::Donation;
 use crate::domain::moderation::{OtherBooking, Warning};
-use crate::domain::{BloodProfile, BookingStatus, DonationType, RejectionReason};
+use crate::domain::{BloodProfile, BookingStatus, Coded, DonationType, Labelled, Locale, RejectionReason};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
+
+/// Which bookings the registrar's list shows: one status as of now, or the approved visits
+/// of past days still waiting for «Донация состоялась» / «Неявка».
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum QueueView {
+    Status(BookingStatus),
+    VisitsToMark,
+}
+
+impl QueueView {
+    const VISITS_TO_MARK: &'static str = "visits_to_mark";
+
+    /// Every view in the order of the filter's list.
+    pub fn all() -> impl Iterator<Item = QueueView> {
+        BookingStatus::ALL.iter().map(|s| QueueView::Status(*s)).chain([QueueView::VisitsToMark])
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            QueueView::Status(s) => s.code(),
+            QueueView::VisitsToMark => Self::VISITS_TO_MARK,
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<QueueView> {
+        match code {
+            Self::VISITS_TO_MARK => Some(QueueView::VisitsToMark),
+            _ => BookingStatus::from_code(code).map(QueueView::Status),
+        }
+    }
+
+    pub fn label(self, locale: Locale) -> &'static str {
+        match (self, locale) {
+            (QueueView::Status(s), _) => s.label(locale),
+            (QueueView::VisitsToMark, Locale::Ru) => "Визиты к отметке",
+            (QueueView::VisitsToMark, Locale::En) => "Visits to mark",
+        }
+    }
+}
 
 /// A booking in the registrar's queue, with what they need to decide it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

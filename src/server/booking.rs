@@ -5,7 +5,7 @@ use super::accounts::message_id;
 use super::db::bookings::{self, BookOutcome, BookRequest, BookingFacts, CancelOutcome};
 use super::mail::templates;
 use super::state::AppState;
-use crate::domain::decision::{Moment, Refusal};
+use crate::domain::decision::Refusal;
 use crate::domain::events::LiveEvent;
 use crate::domain::rules::{Blocked, Rule};
 use crate::domain::{BookingStatus, Locale};
@@ -13,10 +13,6 @@ use crate::error::AppError;
 use crate::i18n::texts;
 use crate::model::booking::BookingRecord;
 use chrono::NaiveTime;
-
-fn now(state: &AppState) -> Moment {
-    Moment { utc: state.clock.now(), tz: state.settings.time_zone }
-}
 
 /// What open pages must re-fetch after a booking changed: its cell's places and the booking.
 pub fn changed(facts: &BookingFacts, status: BookingStatus) -> [LiveEvent; 2] {
@@ -61,7 +57,7 @@ pub async fn book(
     let link = cabinet_link(state);
     let intervals = state.intervals.get(&state.db).await?;
     let request = BookRequest { donor_id, cell_id, start };
-    let outcome = bookings::book(&state.db, request, now(state), &intervals, &message_id(state), |facts| {
+    let outcome = bookings::book(&state.db, request, state.moment(), &intervals, &message_id(state), |facts| {
         templates::booking_received(facts, &link)
     })
     .await?;
@@ -89,7 +85,7 @@ pub async fn book(
 
 pub async fn cancel(state: &AppState, donor_id: i64, booking_id: i64, locale: Locale) -> Result<(), AppError> {
     let link = cabinet_link(state);
-    let outcome = bookings::cancel(&state.db, donor_id, booking_id, now(state), &message_id(state), |facts| {
+    let outcome = bookings::cancel(&state.db, donor_id, booking_id, state.moment(), &message_id(state), |facts| {
         templates::booking_cancelled(facts, &link)
     })
     .await?;
@@ -108,6 +104,7 @@ pub async fn cancel(state: &AppState, donor_id: i64, booking_id: i64, locale: Lo
 
 /// The donor's bookings still on record (R6), newest first.
 pub async fn records(state: &AppState, donor_id: i64) -> Result<Vec<BookingRecord>, AppError> {
-    let today = state.now_local().date();
-    Ok(bookings::donor_records(&state.db, donor_id, crate::domain::rules::retention_cutoff(today)).await?)
+    let now = state.now_local();
+    let from = crate::domain::rules::retention_cutoff(now.date());
+    Ok(bookings::donor_records(&state.db, donor_id, from, now).await?)
 }

@@ -23,11 +23,12 @@ pub fn parse_donation_type(code: Option<&str>, locale: Locale) -> Result<Option<
 /// The donor's standing, eligibility per donation type and the reason for each cell of
 /// `cells` they cannot book. `None` when the donor no longer exists.
 pub async fn donor_view(state: &AppState, donor_id: i64, cells: &[CellSummary]) -> Result<Option<DonorView>, AppError> {
-    let Some((blood, donor)) = bookings::donor_standing(&state.db, donor_id).await? else {
+    let moment = state.moment();
+    let Some((blood, donor)) = bookings::donor_standing(&state.db, donor_id, moment).await? else {
         return Ok(None);
     };
     let intervals = state.intervals.get(&state.db).await?;
-    let (now, tz) = (state.clock.now(), state.settings.time_zone);
+    let (now, tz) = (moment.utc, moment.tz);
     let cell_refusals = cells
         .iter()
         .filter_map(|c| {

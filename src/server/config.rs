@@ -71,6 +71,9 @@ pub struct Settings {
     pub time_zone: Tz,
     #[command(flatten)]
     pub mail: MailSettings,
+    /// Tests only: read "now" from this file (an RFC 3339 instant) instead of the system clock.
+    #[arg(long, env = "TEST_CLOCK_FILE", hide = true, global = true)]
+    pub test_clock_file: Option<std::path::PathBuf>,
     /// Log filter, e.g. `info` or `donor_booking=debug,info`.
     #[arg(long, env = "LOG_LEVEL", default_value = "info", global = true)]
     pub log_level: String,

@@ -12,6 +12,7 @@ use crate::domain::moderation::Decision;
 use crate::domain::{BookingStatus, Coded, Labelled, Locale, RejectionReason};
 use crate::error::AppError;
 use crate::i18n::texts;
+use crate::model::moderation::QueueView;
 
 /// Reads the decision form: "approve", or "reject" with a reason from the seed's list and an
 /// optional comment (at most 500 characters).
@@ -85,9 +86,9 @@ async fn apply(
         Change::Decide(Decision::Reject { reason, .. }) => Some(templates::booking_rejected(facts, *reason, &link)),
         Change::Visit { .. } => None,
     };
-    let now = state.clock.now();
     let outcome =
-        moderation::change(&state.db, booking_id, staff_id, &change, now, &message_id(state), compose).await?;
+        moderation::change(&state.db, booking_id, staff_id, &change, state.moment(), &message_id(state), compose)
+            .await?;
     match outcome {
         ChangeOutcome::Changed(facts) => {
             let status = change.new_status();
@@ -101,6 +102,7 @@ async fn apply(
         ChangeOutcome::AlreadyDecided(already) => Err(lost_race(already, locale, state.settings.time_zone)),
         ChangeOutcome::NotFound => Err(AppError::NotFound),
         ChangeOutcome::TooEarly => Err(AppError::Conflict { message: texts(locale).moderation_visit_too_early.into() }),
+        ChangeOutcome::TimePassed => Err(AppError::Conflict { message: texts(locale).moderation_time_passed.into() }),
     }
 }
 
@@ -126,15 +128,14 @@ pub async fn mark_visit(
         "no_show" => false,
         _ => return Err(AppError::validation("outcome", texts(locale).error_generic)),
     };
-    let today = state.now_local().date();
-    apply(state, staff_id, booking_id, Change::Visit { donated, today }, locale).await
+    apply(state, staff_id, booking_id, Change::Visit { donated }, locale).await
 }
 
-/// A status from a filter form; pending by default.
-pub fn parse_status(code: Option<&str>, locale: Locale) -> Result<BookingStatus, AppError> {
+/// The list a filter form asks for: a status, or the visits to mark; pending by default.
+pub fn parse_view(code: Option<&str>, locale: Locale) -> Result<QueueView, AppError> {
     match code.map(str::trim).filter(|c| !c.is_empty()) {
-        None => Ok(BookingStatus::Pending),
-        Some(code) => BookingStatus::from_code(code)
+        None => Ok(QueueView::Status(BookingStatus::Pending)),
+        Some(code) => QueueView::from_code(code)
             .ok_or_else(|| AppError::validation("status", texts(locale).filter_status_invalid)),
     }
 }

@@ -1,7 +1,9 @@
 //! R6: a daily job deletes bookings dated more than ten days ago. It runs at start-up and then
 //! shortly after each local midnight; running twice is harmless, so several instances may.
+//! A second, frequent job writes down the bookings whose time has passed (the rules already
+//! read the time; this keeps the audit log and the registrar's lists in step).
 
-use super::db::bookings::purge_before;
+use super::db::bookings::{purge_before, release_all_lapsed};
 use super::db::Db;
 use super::state::AppState;
 use crate::domain::calendar::local_date;
@@ -34,6 +36,22 @@ pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
                 continue;
             }
             tokio::time::sleep(until_next_run(&state)).await;
+        }
+    })
+}
+
+/// How often lapsed bookings are written down.
+const RELEASE_EVERY: Duration = Duration::from_secs(60);
+
+pub fn spawn_release(state: AppState) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            match release_all_lapsed(&state.db, state.moment()).await {
+                Ok(0) => {}
+                Ok(released) => tracing::info!(released, "released bookings whose time has passed"),
+                Err(err) => tracing::warn!(error = %err, "releasing lapsed bookings failed; retrying"),
+            }
+            tokio::time::sleep(RELEASE_EVERY).await;
         }
     })
 }

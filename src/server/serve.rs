@@ -1,6 +1,6 @@
 //! Builds the router and serves the site.
 
-use super::clock::SystemClock;
+use super::clock::{Clock, FileClock, SystemClock};
 use super::config::{MailSettings, Settings};
 use super::db::Db;
 use super::http::{cross_site_guard, healthz, security_headers, switch_language};
@@ -71,7 +71,14 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     db.migrate().await.context("migrations failed")?;
     let transport = mail_transport(&settings.mail)?;
     tracing::info!(transport = %transport.describe(), "mail");
-    let state = AppState::new(leptos_options(&settings)?, db, Arc::new(SystemClock), settings.clone())?;
+    let clock: Arc<dyn Clock> = match &settings.test_clock_file {
+        Some(path) => {
+            tracing::warn!(path = %path.display(), "TEST_CLOCK_FILE is set: the server's clock is read from a file (tests only)");
+            Arc::new(FileClock { path: path.clone() })
+        }
+        None => Arc::new(SystemClock),
+    };
+    let state = AppState::new(leptos_options(&settings)?, db, clock, settings.clone())?;
     MailWorker {
         db: state.db.clone(),
         transport: Arc::new(transport),
@@ -82,6 +89,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     }
     .spawn();
     super::retention::spawn(state.clone());
+    super::retention::spawn_release(state.clone());
     state.events.spawn_listener(&state.db);
     let listener = tokio::net::TcpListener::bind(settings.site_addr)
         .await

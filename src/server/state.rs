@@ -60,6 +60,11 @@ impl AppState {
     }
 
     /// The centre's local wall-clock time now.
+    /// Now, with the centre's calendar to read it in.
+    pub fn moment(&self) -> crate::domain::decision::Moment {
+        crate::domain::decision::Moment { utc: self.clock.now(), tz: self.settings.time_zone }
+    }
+
     pub fn now_local(&self) -> NaiveDateTime {
         self.clock.now().with_timezone(&self.settings.time_zone).naive_local()
     }

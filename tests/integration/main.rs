@@ -13,3 +13,4 @@ mod foundation;
 mod moderation;
 mod planning;
 mod staff;
+mod time;

@@ -141,6 +141,8 @@ pub struct TestServer {
     pub db: TestDb,
     /// Where mail goes when no SMTP port is given (the `.eml` directory transport).
     pub mail_dir: tempfile::TempDir,
+    /// Holds the file the server reads "now" from (see [`TestServer::set_clock`]).
+    clock_dir: tempfile::TempDir,
     smtp_port: Option<u16>,
     child: Child,
 }
@@ -169,8 +171,10 @@ impl TestServer {
             run_cli(&db, &["demo-data", "--days", "7", "--no-accounts"]).await;
         }
         let mail_dir = tempfile::tempdir().expect("mail dir");
-        let (base, child) = spawn_serve(&db.url, mail_dir.path(), options.public_url.as_deref(), options.smtp_port);
-        let server = TestServer { base, db, mail_dir, smtp_port: options.smtp_port, child };
+        let clock_dir = tempfile::tempdir().expect("clock dir");
+        let (base, child) =
+            spawn_serve(&db.url, mail_dir.path(), &clock_dir, options.public_url.as_deref(), options.smtp_port);
+        let server = TestServer { base, db, mail_dir, clock_dir, smtp_port: options.smtp_port, child };
         server.wait_until_healthy().await;
         server
     }
@@ -187,6 +191,12 @@ impl TestServer {
             assert!(Instant::now() < deadline, "server did not become healthy at {}", self.base);
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+    }
+
+    /// From now on the server (and its siblings) read this instant as "now": an injected
+    /// clock for the rules that read the time. Sessions idle out as they would.
+    pub fn set_clock(&self, now: chrono::DateTime<chrono::Utc>) {
+        std::fs::write(clock_file(&self.clock_dir), now.to_rfc3339()).expect("write the clock file");
     }
 
     /// Stops the server process; the database stays until the value is dropped.
@@ -215,7 +225,17 @@ impl TestServer {
 }
 
 /// Starts `donor-booking serve` on a free port; returns its base URL and the process.
-fn spawn_serve(db_url: &str, mail_dir: &Path, public_url: Option<&str>, smtp_port: Option<u16>) -> (String, Child) {
+fn clock_file(dir: &tempfile::TempDir) -> PathBuf {
+    dir.path().join("now")
+}
+
+fn spawn_serve(
+    db_url: &str,
+    mail_dir: &Path,
+    clock_dir: &tempfile::TempDir,
+    public_url: Option<&str>,
+    smtp_port: Option<u16>,
+) -> (String, Child) {
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
     let mut command = Command::new(binary());
@@ -224,9 +244,10 @@ fn spawn_serve(db_url: &str, mail_dir: &Path, public_url: Option<&str>, smtp_por
         .arg("serve")
         .env("DATABASE_URL", db_url)
         .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-        .env("LOG_LEVEL", "warn")
+        .env("LOG_LEVEL", "warn,donor_booking::server::serve=error")
         .env("MAIL_DIR", mail_dir)
         .env("MAIL_RETRY_BASE_SECS", "1")
+        .env("TEST_CLOCK_FILE", clock_file(clock_dir))
         .env("PUBLIC_URL", public_url.unwrap_or(&base))
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
@@ -245,7 +266,7 @@ pub struct Sibling {
 
 impl TestServer {
     pub async fn sibling(&self) -> Sibling {
-        let (base, child) = spawn_serve(&self.db.url, self.mail_dir.path(), None, self.smtp_port);
+        let (base, child) = spawn_serve(&self.db.url, self.mail_dir.path(), &self.clock_dir, None, self.smtp_port);
         let client = reqwest::Client::new();
         let deadline = Instant::now() + Duration::from_secs(30);
         while !client.get(format!("{base}/healthz")).send().await.is_ok_and(|r| r.status().is_success()) {

@@ -8,7 +8,7 @@
 
 use super::cells::{count, group_need};
 use super::{decode, in_write_tx, in_write_tx_keep_if, on_pool, Db};
-use crate::domain::booking::donor_may_cancel;
+use crate::domain::booking::{donor_may_cancel, has_lapsed, holds_booking, status_at};
 use crate::domain::decision::{decide, refused_as_full, CellFacts, Decision, HeldBooking, Moment, Refusal, Snapshot};
 use crate::domain::intervals::{Donation, IntervalTable};
 use crate::domain::rules::{Blocked, Rule};
@@ -17,7 +17,7 @@ use crate::domain::{
 };
 use crate::model::booking::BookingRecord;
 use crate::server::mail::{outbox, Email};
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 
 /// The donor as the booking rules see them: one row per donation on record (one row with
 /// no donation when there is none), each carrying the donor's columns and their active
@@ -34,16 +34,19 @@ struct DonorSnapshotRow {
     last_self_cancel_at: Option<DateTime<Utc>>,
     held_id: Option<i64>,
     held_cell: Option<i64>,
+    held_date: Option<NaiveDate>,
     held_start: Option<NaiveTime>,
+    held_status: Option<String>,
     donated_on: Option<NaiveDate>,
     donation_type: Option<String>,
 }
 
 const DONOR_SNAPSHOT: &str = "SELECT d.email, d.locale, d.blood_group, d.rh, d.kell, d.email_confirmed_at, \
-     d.last_self_cancel_at, b.id AS held_id, b.cell_id AS held_cell, s.start AS held_start, \
-     g.donated_on, g.donation_type \
+     d.last_self_cancel_at, b.id AS held_id, b.cell_id AS held_cell, hc.date AS held_date, s.start AS held_start, \
+     b.status AS held_status, g.donated_on, g.donation_type \
      FROM donors d \
-     LEFT JOIN bookings b ON b.donor_id = d.id AND b.status IN ('pending', 'approved') \
+     LEFT JOIN bookings b ON b.donor_id = d.id AND b.status IN ('pending', 'approved') AND b.released_at IS NULL \
+     LEFT JOIN cells hc ON hc.id = b.cell_id \
      LEFT JOIN time_slots s ON s.id = b.slot_id \
      LEFT JOIN donations g ON g.donor_id = d.id \
      WHERE d.id = $1";
@@ -57,7 +60,8 @@ struct DonorSnapshot {
     held: Option<HeldBooking>,
 }
 
-fn donor_snapshot(rows: Vec<DonorSnapshotRow>) -> Result<Option<DonorSnapshot>, sqlx::Error> {
+/// `now_local` decides whether the stored active booking still holds the donor (R3).
+fn donor_snapshot(rows: Vec<DonorSnapshotRow>, now_local: NaiveDateTime) -> Result<Option<DonorSnapshot>, sqlx::Error> {
     let mut donations = Vec::new();
     for r in &rows {
         if let (Some(on), Some(kind)) = (r.donated_on, &r.donation_type) {
@@ -65,14 +69,16 @@ fn donor_snapshot(rows: Vec<DonorSnapshotRow>) -> Result<Option<DonorSnapshot>, 
         }
     }
     let Some(first) = rows.into_iter().next() else { return Ok(None) };
-    let held = match (first.held_id, first.held_cell, first.held_start) {
-        (Some(booking_id), Some(cell_id), Some(start)) => Some(HeldBooking { booking_id, cell_id, start }),
+    let held = match (first.held_id, first.held_cell, first.held_date, first.held_start, &first.held_status) {
+        (Some(booking_id), Some(cell_id), Some(date), Some(start), Some(status)) => {
+            Some(HeldBooking { booking_id, cell_id, date, start, status: decode(status)? })
+        }
         _ => None,
     };
     let blood = BloodProfile { group: decode(&first.blood_group)?, rh: decode(&first.rh)?, kell: decode(&first.kell)? };
     let state = DonorState {
         email_confirmed: first.email_confirmed_at.is_some(),
-        has_active_booking: held.is_some(),
+        has_active_booking: held.is_some_and(|h| h.holds_at(now_local)),
         last_self_cancel_at: first.last_self_cancel_at,
         donations,
     };
@@ -80,11 +86,15 @@ fn donor_snapshot(rows: Vec<DonorSnapshotRow>) -> Result<Option<DonorSnapshot>, 
     Ok(Some(DonorSnapshot { email: first.email, locale, blood, state, held }))
 }
 
-/// A donor's blood profile and rule state (their donations included), for the cabinet.
-pub async fn donor_standing(db: &Db, donor_id: i64) -> Result<Option<(BloodProfile, DonorState)>, sqlx::Error> {
+/// A donor's blood profile and rule state (their donations included) as of `now`, for the cabinet.
+pub async fn donor_standing(
+    db: &Db,
+    donor_id: i64,
+    now: Moment,
+) -> Result<Option<(BloodProfile, DonorState)>, sqlx::Error> {
     let rows: Vec<DonorSnapshotRow> =
         on_pool!(db, pool => sqlx::query_as(DONOR_SNAPSHOT).bind(donor_id).fetch_all(pool).await?);
-    Ok(donor_snapshot(rows)?.map(|d| (d.blood, d.state)))
+    Ok(donor_snapshot(rows, now.local())?.map(|d| (d.blood, d.state)))
 }
 
 /// What a booking e-mail and the confirmation show.
@@ -161,19 +171,20 @@ impl QuotaRow {
 /// builds is queued in the same transaction. Any refusal writes nothing.
 pub async fn book(
     db: &Db,
-    BookRequest { donor_id, cell_id, start }: BookRequest,
+    request: BookRequest,
     now: Moment,
     intervals: &IntervalTable,
     message_id: &str,
     compose: impl Fn(&BookingFacts) -> Email,
 ) -> Result<BookOutcome, sqlx::Error> {
-    if let Some(refusal) = already_full(db, donor_id, cell_id, start).await? {
+    if let Some(refusal) = already_full(db, request, now).await? {
         return Ok(BookOutcome::Refused(refusal));
     }
+    let BookRequest { donor_id, cell_id, start } = request;
     let keep = |out: &BookOutcome| matches!(out, BookOutcome::Booked(_));
     let outcome = in_write_tx_keep_if!(db, keep, tx => 'book: {
         let rows: Vec<DonorSnapshotRow> = sqlx::query_as(DONOR_SNAPSHOT).bind(donor_id).fetch_all(&mut *tx).await?;
-        let Some(donor) = donor_snapshot(rows)? else {
+        let Some(donor) = donor_snapshot(rows, now.local())? else {
             break 'book BookOutcome::Refused(Refusal::Unavailable);
         };
         // The requested time with its cell and place (one row, one statement): the only time
@@ -205,6 +216,9 @@ pub async fn book(
             Decision::Refuse(refusal) => break 'book BookOutcome::Refused(refusal),
         };
         let (slot_id, quota_id) = (slots[place.time].id, quotas[place.need].id);
+        if let Some(lapsed) = place.releases {
+            release_lapsed(&mut *tx, lapsed, now.utc).await?;
+        }
         // On PostgreSQL another transaction may have taken the last place since the read:
         // the conditional update then changes nothing and the request is refused.
         let took_time = sqlx::query("UPDATE time_slots SET booked = booked + 1 WHERE id = $1 AND booked < capacity")
@@ -256,7 +270,9 @@ struct FullnessRow {
     blood_group: String,
     rh: String,
     kell: String,
-    holds_booking: bool,
+    held_status: Option<String>,
+    held_date: Option<NaiveDate>,
+    held_start: Option<NaiveTime>,
     quota_group: Option<String>,
     quota_rh: Option<String>,
     kell_negative_only: Option<bool>,
@@ -267,17 +283,28 @@ struct FullnessRow {
 /// The fast refusal for a flash crowd: one read, without queueing for the write lock, and
 /// the decision's own predicate ([`refused_as_full`]) on it. It only ever refuses what was
 /// full at a committed instant; every booking is still decided inside the transaction.
-async fn already_full(db: &Db, donor_id: i64, cell_id: i64, start: NaiveTime) -> Result<Option<Refusal>, sqlx::Error> {
+async fn already_full(
+    db: &Db,
+    BookRequest { donor_id, cell_id, start }: BookRequest,
+    now: Moment,
+) -> Result<Option<Refusal>, sqlx::Error> {
     let rows: Vec<FullnessRow> = on_pool!(db, pool => sqlx::query_as(
         "SELECT s.capacity, s.booked AS slot_booked, d.blood_group, d.rh, d.kell, \
-         EXISTS (SELECT 1 FROM bookings b WHERE b.donor_id = d.id AND b.status IN ('pending', 'approved')) AS holds_booking, \
+         b.status AS held_status, hc.date AS held_date, hs.start AS held_start, \
          q.blood_group AS quota_group, q.rh AS quota_rh, q.kell_negative_only, q.needed, q.booked AS quota_booked \
-         FROM time_slots s JOIN donors d ON d.id = $3 LEFT JOIN group_quotas q ON q.cell_id = s.cell_id \
+         FROM time_slots s JOIN donors d ON d.id = $3 \
+         LEFT JOIN bookings b ON b.donor_id = d.id AND b.status IN ('pending', 'approved') AND b.released_at IS NULL \
+         LEFT JOIN cells hc ON hc.id = b.cell_id LEFT JOIN time_slots hs ON hs.id = b.slot_id \
+         LEFT JOIN group_quotas q ON q.cell_id = s.cell_id \
          WHERE s.cell_id = $1 AND s.start = $2",
     ).bind(cell_id).bind(start).bind(donor_id).fetch_all(pool).await?);
     let Some(first) = rows.first() else { return Ok(None) };
     let time = TimeSlot { start, capacity: count(first.capacity), booked: count(first.slot_booked) };
     let blood = BloodProfile { group: decode(&first.blood_group)?, rh: decode(&first.rh)?, kell: decode(&first.kell)? };
+    let holds = match (&first.held_status, first.held_date, first.held_start) {
+        (Some(status), Some(date), Some(held_start)) => holds_booking(decode(status)?, date, held_start, now.local()),
+        _ => false,
+    };
     let mut needs = Vec::with_capacity(rows.len());
     for r in &rows {
         if let (Some(g), Some(rh), Some(k), Some(needed), Some(booked)) =
@@ -286,14 +313,86 @@ async fn already_full(db: &Db, donor_id: i64, cell_id: i64, start: NaiveTime) ->
             needs.push(group_need(g, rh, k, needed, booked)?);
         }
     }
-    Ok(refused_as_full(&time, &needs, &blood, first.holds_booking))
+    Ok(refused_as_full(&time, &needs, &blood, holds))
+}
+
+/// Records that a stored active booking no longer holds its donor because its time has
+/// passed (the caller decided so with `domain::booking::has_lapsed`). A pending one is then
+/// «Не рассмотрена», and the audit log keeps that. Returns whether this call released it.
+async fn release_lapsed<C, DB>(conn: &mut C, booking_id: i64, now: DateTime<Utc>) -> Result<bool, sqlx::Error>
+where
+    C: Send,
+    DB: sqlx::Database,
+    for<'e> &'e mut C: sqlx::Executor<'e, Database = DB>,
+    for<'q> DB::Arguments<'q>: sqlx::IntoArguments<'q, DB>,
+    for<'q> i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    for<'q> DateTime<Utc>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    (String,): for<'r> sqlx::FromRow<'r, DB::Row>,
+{
+    let status: Option<String> = sqlx::query_scalar::<DB, String>(
+        "UPDATE bookings SET released_at = $2 \
+         WHERE id = $1 AND status IN ('pending', 'approved') AND released_at IS NULL RETURNING status",
+    )
+    .bind(booking_id)
+    .bind(now)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if status.as_deref() == Some(BookingStatus::Pending.code()) {
+        sqlx::query::<DB>(
+            "INSERT INTO audit_log (at, staff_id, booking_id, action, from_status, to_status) \
+             VALUES ($1, NULL, $2, 'lapse', 'pending', 'not_reviewed')",
+        )
+        .bind(now)
+        .bind(booking_id)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(status.is_some())
+}
+
+#[derive(sqlx::FromRow)]
+struct UnreleasedRow {
+    id: i64,
+    status: String,
+    date: NaiveDate,
+    start: NaiveTime,
+}
+
+/// The tidy-up after the rules: releases every stored active booking whose time has passed
+/// as of `now` (the rules never wait for this; it keeps the index, the audit log and the
+/// registrar's lists in step). Returns how many it released.
+pub async fn release_all_lapsed(db: &Db, now: Moment) -> Result<u64, sqlx::Error> {
+    let local = now.local();
+    let rows: Vec<UnreleasedRow> = on_pool!(db, pool => sqlx::query_as(
+        "SELECT b.id, b.status, c.date, s.start FROM bookings b JOIN cells c ON c.id = b.cell_id \
+         JOIN time_slots s ON s.id = b.slot_id \
+         WHERE b.status IN ('pending', 'approved') AND b.released_at IS NULL AND c.date <= $1",
+    ).bind(local.date()).fetch_all(pool).await?);
+    let mut lapsed = Vec::new();
+    for r in rows {
+        if has_lapsed(decode(&r.status)?, r.date, r.start, local) {
+            lapsed.push(r.id);
+        }
+    }
+    let mut released = 0;
+    // Small transactions: SQLite's write lock is never held for a whole backlog.
+    for chunk in lapsed.chunks(100) {
+        released += in_write_tx!(db, tx => {
+            let mut n = 0;
+            for id in chunk {
+                n += u64::from(release_lapsed(&mut *tx, *id, now.utc).await?);
+            }
+            n
+        });
+    }
+    Ok(released)
 }
 
 /// The active booking of a donor with its cell and time, if any (to answer a repeated request).
 pub async fn active_booking(db: &Db, donor_id: i64) -> Result<Option<(i64, i64, NaiveTime)>, sqlx::Error> {
     Ok(on_pool!(db, pool => sqlx::query_as(
         "SELECT b.id, b.cell_id, s.start FROM bookings b JOIN time_slots s ON s.id = b.slot_id \
-         WHERE b.donor_id = $1 AND b.status IN ('pending', 'approved')",
+         WHERE b.donor_id = $1 AND b.status IN ('pending', 'approved') AND b.released_at IS NULL",
     ).bind(donor_id).fetch_optional(pool).await?))
 }
 
@@ -311,10 +410,11 @@ struct RecordRow {
 }
 
 impl RecordRow {
-    fn record(self) -> Result<BookingRecord, sqlx::Error> {
+    /// The record as of `now_local`: its status is the one the rules see then ([`status_at`]).
+    fn record(self, now_local: NaiveDateTime) -> Result<BookingRecord, sqlx::Error> {
         Ok(BookingRecord {
             id: self.id,
-            status: decode(&self.status)?,
+            status: status_at(decode(&self.status)?, self.date, self.start, now_local),
             date: self.date,
             time: self.start,
             donation_type: decode(&self.donation_type)?,
@@ -330,12 +430,17 @@ const RECORDS: &str = "SELECT b.id, b.cell_id, b.status, c.date, s.start, c.dona
                        FROM bookings b JOIN cells c ON c.id = b.cell_id JOIN time_slots s ON s.id = b.slot_id \
                        JOIN places p ON p.id = c.place_id";
 
-/// The donor's bookings dated `from` or later (R6), newest first.
-pub async fn donor_records(db: &Db, donor_id: i64, from: NaiveDate) -> Result<Vec<BookingRecord>, sqlx::Error> {
+/// The donor's bookings dated `from` or later (R6), newest first, as of `now_local`.
+pub async fn donor_records(
+    db: &Db,
+    donor_id: i64,
+    from: NaiveDate,
+    now_local: NaiveDateTime,
+) -> Result<Vec<BookingRecord>, sqlx::Error> {
     let rows: Vec<RecordRow> = on_pool!(db, pool => sqlx::query_as(&format!(
         "{RECORDS} WHERE b.donor_id = $1 AND c.date >= $2 ORDER BY c.date DESC, s.start DESC, b.id DESC"
     )).bind(donor_id).bind(from).fetch_all(pool).await?);
-    rows.into_iter().map(RecordRow::record).collect()
+    rows.into_iter().map(|r| r.record(now_local)).collect()
 }
 
 #[derive(Debug)]
@@ -361,7 +466,7 @@ pub async fn cancel(
     let outcome = in_write_tx_keep_if!(db, keep, tx => 'cancel: {
         let row: Option<RecordRow> = sqlx::query_as(&format!("{RECORDS} WHERE b.id = $1 AND b.donor_id = $2"))
             .bind(booking_id).bind(donor_id).fetch_optional(&mut *tx).await?;
-        let Some((cell_id, record)) = row.map(|r| Ok::<_, sqlx::Error>((r.cell_id, r.record()?))).transpose()? else {
+        let Some((cell_id, record)) = row.map(|r| Ok::<_, sqlx::Error>((r.cell_id, r.record(now.local())?))).transpose()? else {
             break 'cancel CancelOutcome::NotFound;
         };
         if !donor_may_cancel(record.status, record.date, record.time, now.local()) {

@@ -5,15 +5,16 @@
 use super::bookings::BookingFacts;
 use super::intervals::interval_table;
 use super::{decode, in_write_tx_keep_if, on_pool, Db};
+use crate::domain::booking::{registrar_may_decide, status_at};
+use crate::domain::decision::Moment;
 use crate::domain::intervals::{last_donation, Donation};
 use crate::domain::moderation::{
     visit_can_be_marked, visit_day_reached, warnings, BookingHistory, Decision, OtherBooking,
 };
 use crate::domain::{BloodProfile, BookingStatus, Coded, DonationType, Locale, RejectionReason};
-use crate::model::moderation::QueueItem;
+use crate::model::moderation::{QueueItem, QueueView};
 use crate::server::mail::{outbox, Email};
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
-use chrono_tz::Tz;
+use chrono::{DateTime, NaiveDate, NaiveTime, Timelike, Utc};
 use std::collections::HashMap;
 
 #[derive(sqlx::FromRow)]
@@ -42,14 +43,33 @@ struct OtherRow {
     donor_id: i64,
     id: i64,
     date: NaiveDate,
+    start: NaiveTime,
     status: String,
     donation_type: String,
 }
 
 pub struct QueueFilter {
-    pub status: BookingStatus,
+    pub view: QueueView,
     pub date: Option<NaiveDate>,
     pub kind: Option<DonationType>,
+}
+
+/// The view's condition on `b` (bookings), `c` (cells) and `s` (time slots) with `$1` the
+/// centre's date and `$2` its time of day now. The time comparisons are
+/// `domain::booking::status_at`'s, in SQL so that the list can be paged; the rows' statuses
+/// are still computed by the domain.
+fn view_condition(view: QueueView) -> String {
+    const BEGUN: &str = "(c.date < $1 OR (c.date = $1 AND s.start <= $2))";
+    match view {
+        QueueView::Status(BookingStatus::Pending) => {
+            format!("b.status = 'pending' AND b.released_at IS NULL AND NOT {BEGUN}")
+        }
+        QueueView::Status(BookingStatus::NotReviewed) => {
+            format!("b.status = 'pending' AND (b.released_at IS NOT NULL OR {BEGUN})")
+        }
+        QueueView::Status(other) => format!("b.status = '{}'", other.code()),
+        QueueView::VisitsToMark => "b.status = 'approved' AND c.date < $1".to_owned(),
+    }
 }
 
 const QUEUE: &str = "SELECT b.id AS booking_id, b.donor_id, b.status, b.created_at, c.date, s.start, c.donation_type, \
@@ -59,22 +79,28 @@ const QUEUE: &str = "SELECT b.id AS booking_id, b.donor_id, b.status, b.created_
      JOIN time_slots s ON s.id = b.slot_id JOIN places p ON p.id = c.place_id \
      LEFT JOIN staff st ON st.id = b.decided_by";
 
-/// Bookings with the filter's status, oldest request first (at most 200), with each donor's
-/// other bookings on record and the computed warnings.
-pub async fn queue(db: &Db, filter: &QueueFilter, now: DateTime<Utc>, tz: Tz) -> Result<Vec<QueueItem>, sqlx::Error> {
-    let today = now.with_timezone(&tz).date_naive();
+/// Bookings of the filter's view, oldest request first (at most 200), with each donor's
+/// other bookings on record and the computed warnings, as of `now`.
+pub async fn queue(db: &Db, filter: &QueueFilter, now: Moment) -> Result<Vec<QueueItem>, sqlx::Error> {
+    let tz = now.tz;
+    let local = now.local();
+    let today = local.date();
+    // Whole seconds: a time of day is stored without fractions.
+    let time_now = local.time().with_nanosecond(0).unwrap_or(local.time());
     let kind = filter.kind.map(|k| k.code());
+    let condition = view_condition(filter.view);
     let rows: Vec<QueueRow> = on_pool!(db, pool => sqlx::query_as(&format!(
-        "{QUEUE} WHERE b.status = $1 AND ($2 IS NULL OR c.date = $2) AND ($3 IS NULL OR c.donation_type = $3) \
+        "{QUEUE} WHERE {condition} AND ($3 IS NULL OR c.date = $3) AND ($4 IS NULL OR c.donation_type = $4) \
          ORDER BY b.created_at, b.id LIMIT 200"
-    )).bind(filter.status.code()).bind(filter.date).bind(kind).fetch_all(pool).await?);
+    )).bind(today).bind(time_now).bind(filter.date).bind(kind).fetch_all(pool).await?);
     if rows.is_empty() {
         return Ok(Vec::new());
     }
     // Ids are integers from the database, so listing them in the SQL is safe.
     let donors = rows.iter().map(|r| r.donor_id.to_string()).collect::<Vec<_>>().join(",");
     let others: Vec<OtherRow> = on_pool!(db, pool => sqlx::query_as(&format!(
-        "SELECT b.donor_id, b.id, c.date, b.status, c.donation_type FROM bookings b JOIN cells c ON c.id = b.cell_id \
+        "SELECT b.donor_id, b.id, c.date, s.start, b.status, c.donation_type FROM bookings b \
+         JOIN cells c ON c.id = b.cell_id JOIN time_slots s ON s.id = b.slot_id \
          WHERE b.donor_id IN ({donors}) ORDER BY c.date DESC"
     )).fetch_all(pool).await?);
     let gave: Vec<(i64, NaiveDate, String)> = on_pool!(db, pool => sqlx::query_as(&format!(
@@ -87,7 +113,8 @@ pub async fn queue(db: &Db, filter: &QueueFilter, now: DateTime<Utc>, tz: Tz) ->
     let intervals = interval_table(db).await?;
     let mut by_donor: HashMap<i64, Vec<(i64, OtherBooking)>> = HashMap::new();
     for o in others {
-        let other = OtherBooking { date: o.date, status: decode(&o.status)?, donation_type: decode(&o.donation_type)? };
+        let status = status_at(decode(&o.status)?, o.date, o.start, local);
+        let other = OtherBooking { date: o.date, time: o.start, status, donation_type: decode(&o.donation_type)? };
         by_donor.entry(o.donor_id).or_default().push((o.id, other));
     }
     rows.into_iter()
@@ -96,7 +123,7 @@ pub async fn queue(db: &Db, filter: &QueueFilter, now: DateTime<Utc>, tz: Tz) ->
                 .get(&r.donor_id)
                 .map(|v| v.iter().filter(|(id, _)| *id != r.booking_id).map(|(_, o)| o.clone()).collect())
                 .unwrap_or_default();
-            let status = decode(&r.status)?;
+            let status = status_at(decode(&r.status)?, r.date, r.start, local);
             let kind = decode(&r.donation_type)?;
             let gave = donations.get(&r.donor_id).map(Vec::as_slice).unwrap_or_default();
             let history = BookingHistory {
@@ -145,6 +172,8 @@ pub enum ChangeOutcome {
     NotFound,
     /// A visit mark before the booking's day.
     TooEarly,
+    /// A decision on a booking whose time has begun (it is «Не рассмотрена» now).
+    TimePassed,
 }
 
 #[derive(sqlx::FromRow)]
@@ -199,7 +228,6 @@ pub enum Change {
     /// «Донация состоялась» (`true`) or «Неявка» (`false`), on or after the booking's day.
     Visit {
         donated: bool,
-        today: NaiveDate,
     },
 }
 
@@ -228,7 +256,7 @@ pub async fn change(
     booking_id: i64,
     staff_id: i64,
     change: &Change,
-    now: DateTime<Utc>,
+    at: Moment,
     message_id: &str,
     compose: impl Fn(&BookingFacts) -> Option<Email>,
 ) -> Result<ChangeOutcome, sqlx::Error> {
@@ -238,6 +266,7 @@ pub async fn change(
         _ => (None, None),
     };
     let keep = |out: &ChangeOutcome| matches!(out, ChangeOutcome::Changed(_));
+    let now = at.utc;
     let outcome = in_write_tx_keep_if!(db, keep, tx => 'change: {
         let Some(target): Option<Target> = sqlx::query_as(TARGET).bind(booking_id).fetch_optional(&mut *tx).await? else {
             break 'change ChangeOutcome::NotFound;
@@ -245,10 +274,14 @@ pub async fn change(
         if target.status != from.code() {
             break 'change ChangeOutcome::AlreadyDecided(target.already()?);
         }
-        if let Change::Visit { today, .. } = change {
-            if !visit_day_reached(target.date, *today) {
+        match change {
+            Change::Decide(_) if !registrar_may_decide(from, target.date, target.start, at.local()) => {
+                break 'change ChangeOutcome::TimePassed;
+            }
+            Change::Visit { .. } if !visit_day_reached(target.date, at.local().date()) => {
                 break 'change ChangeOutcome::TooEarly;
             }
+            _ => {}
         }
         let updated = match change {
             Change::Decide(_) => sqlx::query(

@@ -6,7 +6,7 @@ use crate::api::moderation::{moderation_queue, DecideBooking, MarkVisit};
 use crate::domain::moderation::Warning;
 use crate::domain::{BookingStatus, Coded, DonationType, Labelled, Locale, RejectionReason};
 use crate::i18n::texts;
-use crate::model::moderation::QueueItem;
+use crate::model::moderation::{QueueItem, QueueView};
 use crate::ui::access::refused;
 use crate::ui::forms::{ErrorSummary, FormError};
 use crate::ui::live::use_live_events;
@@ -73,8 +73,8 @@ fn Filters(status: Option<String>, date: Option<String>, kind: Option<String>) -
             <div class="field">
                 <label for="filter-status">{t.label_status}</label>
                 <select id="filter-status" name="status">
-                    {BookingStatus::ALL.iter().map(|s| view! {
-                        <option value=s.code() selected=status == s.code()>{s.label(locale)}</option>
+                    {QueueView::all().map(|v| view! {
+                        <option value=v.code() selected=status == v.code()>{v.label(locale)}</option>
                     }).collect_view()}
                 </select>
             </div>
