@@ -45,6 +45,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_context(detect_locale());
+    crate::ui::centre::provide_centre();
     let t = crate::i18n::texts(use_locale());
     view! {
         <Stylesheet id="leptos" href="/pkg/donor-booking.css" />

@@ -59,7 +59,7 @@ test('a planned cell is bookable by its group through the dialog, greyed for oth
   await registerConfirmAndLogIn(page, uniqueEmail(info), 'B(III)');
   const greyed = cellOn(page, shown);
   await expect(greyed).toHaveClass(/cell-card--unavailable/);
-  await expect(greyed.getByTestId('not-fit')).toHaveText('Недоступно для вашей группы: нужны A(II) Rh+');
+  await expect(greyed.getByTestId('not-fit')).toHaveText('Недоступно для Вашей группы: нужны A(II) Rh+');
   await expect(greyed.getByRole('link', { name: 'Записаться' })).toHaveCount(0);
   await expectAccessible(page);
 });

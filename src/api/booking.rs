@@ -32,10 +32,6 @@ pub async fn cancel_booking(booking_id: i64) -> Result<(), AppError> {
 #[server(endpoint = "my_bookings")]
 pub async fn my_bookings() -> Result<Vec<BookingRow>, AppError> {
     use crate::server::booking;
-    crate::server::frame::donor(|call, donor_id| async move {
-        let now_local = call.state.now_local();
-        let records = booking::records(&call.state, donor_id).await?;
-        Ok(records.into_iter().map(|record| BookingRow { can_cancel: record.can_cancel(now_local), record }).collect())
-    })
-    .await
+    crate::server::frame::donor(|call, donor_id| async move { booking::rows(&call.state, donor_id, call.locale).await })
+        .await
 }

@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod booking;
 pub mod cells;
+pub mod centre;
 pub mod intervals;
 pub mod moderation;
 pub mod planning;

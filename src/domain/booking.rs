@@ -1,6 +1,8 @@
 //! Booking statuses, the seed's rejection reasons, and a booking as its donor sees it.
 
 use super::cells::has_begun;
+use super::centre::Centre;
+use super::{Labelled, Locale};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
 labelled_enum! {
@@ -55,10 +57,10 @@ labelled_enum! {
     /// Why a registrar refused a booking (the seed's fixed list).
     RejectionReason {
         DonorCodeMismatch => "donor_code_mismatch",
-            "Код донора, который вы ввели в своем личном кабинете, не совпадает с данными центра крови.",
+            "Код донора, который вы ввели в своем личном кабинете, не совпадает с данными, которые вы также самостоятельно ввели.",
             "The donor code entered in your cabinet does not match the blood centre's records.";
         MedicalDeferral => "medical_deferral",
-            "Медицинский регистратор видит медицинский отвод в информационной системе трансфузиологии.",
+            "Медицинский регистратор видит медицинский отвод в информационной системе трансфузиологии, и поэтому отказывает в записи.",
             "The registrar sees a medical deferral in the transfusion information system.";
         IntervalNotRespected => "interval_not_respected",
             "Несоблюдение сроков между донациями (временный отвод).",
@@ -69,6 +71,78 @@ labelled_enum! {
         Other => "other",
             "Другие причины, которые можно узнать только при личном обращении в центр крови.",
             "Other reasons, which can be learnt only in person at the blood centre.";
+    }
+}
+
+/// What the donor can do about a rejection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum NextStep {
+    /// Correct the donor code in the cabinet.
+    FixDonorCode,
+    /// Book again from the first day the intervals allow.
+    BookFromEligibleDay,
+    /// Call or visit the centre.
+    ContactCentre,
+    /// Nothing to do: the donor already holds the plasma booking.
+    None,
+}
+
+impl NextStep {
+    /// The sentence that tells the donor what to do; `from` is the first day they can book
+    /// a donation of the rejected type, where the cabinet knows it.
+    pub fn sentence(self, locale: Locale, centre: &Centre, from: Option<NaiveDate>) -> Option<String> {
+        let contact = centre.contact_line(locale);
+        Some(match (self, locale) {
+            (NextStep::FixDonorCode, Locale::Ru) => {
+                "Проверьте код донора в личном кабинете, исправьте его и запишитесь снова.".into()
+            }
+            (NextStep::FixDonorCode, Locale::En) => {
+                "Check the donor code in your cabinet, correct it and book again.".into()
+            }
+            (NextStep::BookFromEligibleDay, Locale::Ru) => match from {
+                Some(day) => format!("Записаться снова можно с {}.", locale.format_date(day)),
+                None => "Дата, с которой можно записаться снова, указана в личном кабинете.".into(),
+            },
+            (NextStep::BookFromEligibleDay, Locale::En) => match from {
+                Some(day) => format!("You can book again from {}.", locale.format_date(day)),
+                None => "Your cabinet shows the day from which you can book again.".into(),
+            },
+            (NextStep::ContactCentre, Locale::Ru) => match contact {
+                Some(c) => format!("Подробности можно узнать в {}. {c}.", centre.name_in_text(locale)),
+                None => format!("Подробности можно узнать при личном обращении в {}.", centre.name_in_text(locale)),
+            },
+            (NextStep::ContactCentre, Locale::En) => match contact {
+                Some(c) => format!("You can learn the details at {}. {c}.", centre.name_in_text(locale)),
+                None => format!("You can learn the details in person at {}.", centre.name_in_text(locale)),
+            },
+            (NextStep::None, _) => return None,
+        })
+    }
+}
+
+impl RejectionReason {
+    /// The reason as the donor and the registrar read it: the seed's words, with the
+    /// configured centre named in «Другие причины…» (as the seed names «ГБУЗ МО "МОЦК"»).
+    pub fn text(self, locale: Locale, centre: &Centre) -> String {
+        match (self, locale) {
+            (RejectionReason::Other, Locale::Ru) => format!(
+                "Другие причины, которые можно узнать только при личном обращении в {}.",
+                centre.name_in_text(locale)
+            ),
+            (RejectionReason::Other, Locale::En) => {
+                format!("Other reasons, which can be learnt only in person at {}.", centre.name_in_text(locale))
+            }
+            _ => self.label(locale).to_owned(),
+        }
+    }
+
+    pub fn next_step(self) -> NextStep {
+        match self {
+            RejectionReason::DonorCodeMismatch => NextStep::FixDonorCode,
+            RejectionReason::IntervalNotRespected => NextStep::BookFromEligibleDay,
+            RejectionReason::MedicalDeferral | RejectionReason::Other => NextStep::ContactCentre,
+            RejectionReason::AlreadyBookedForPlasma => NextStep::None,
+        }
     }
 }
 
@@ -86,7 +160,7 @@ pub fn registrar_may_decide(status: BookingStatus, date: NaiveDate, time: NaiveT
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Coded, Labelled, Locale};
+    use crate::domain::Coded;
 
     #[test]
     fn only_pending_and_approved_are_active() {
@@ -139,5 +213,31 @@ mod tests {
         for r in RejectionReason::ALL {
             assert_eq!(RejectionReason::from_code(r.code()), Some(*r));
         }
+        // The seed's own words, and its «ГБУЗ МО "МОЦК"» replaced by the configured centre.
+        assert!(RejectionReason::DonorCodeMismatch
+            .label(Locale::Ru)
+            .ends_with("не совпадает с данными, которые вы также самостоятельно ввели."));
+        assert!(RejectionReason::MedicalDeferral
+            .label(Locale::Ru)
+            .ends_with("в информационной системе трансфузиологии, и поэтому отказывает в записи."));
+        let centre = Centre { full_name: "ГБУЗ МО \"МОЦК\"".into(), ..Centre::default() };
+        assert_eq!(
+            RejectionReason::Other.text(Locale::Ru, &centre),
+            "Другие причины, которые можно узнать только при личном обращении в ГБУЗ МО \"МОЦК\"."
+        );
+        assert!(RejectionReason::Other.text(Locale::Ru, &Centre::default()).ends_with("в центр крови."));
+        assert_eq!(RejectionReason::DonorCodeMismatch.next_step(), NextStep::FixDonorCode);
+        assert_eq!(RejectionReason::IntervalNotRespected.next_step(), NextStep::BookFromEligibleDay);
+        assert_eq!(RejectionReason::Other.next_step(), NextStep::ContactCentre);
+        let with_phone = Centre { phone: "+7 495 000-00-00".into(), hours: "пн–пт 8–14".into(), ..centre };
+        assert_eq!(
+            NextStep::ContactCentre.sentence(Locale::Ru, &with_phone, None).unwrap(),
+            "Подробности можно узнать в ГБУЗ МО \"МОЦК\". Телефон регистратуры: +7 495 000-00-00; часы работы: пн–пт 8–14."
+        );
+        let day = NaiveDate::from_ymd_opt(2026, 12, 15).unwrap();
+        assert_eq!(
+            NextStep::BookFromEligibleDay.sentence(Locale::Ru, &with_phone, Some(day)).unwrap(),
+            "Записаться снова можно с 15.12.2026."
+        );
     }
 }

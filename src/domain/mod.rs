@@ -31,6 +31,7 @@ pub mod blood;
 pub mod booking;
 pub mod calendar;
 pub mod cells;
+pub mod centre;
 pub mod decision;
 pub mod donation;
 pub mod donor_code;

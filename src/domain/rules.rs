@@ -68,15 +68,15 @@ impl Blocked {
             (Locale::Ru, Rule::R1) => "Запись доступна только после подтверждения электронной почты.".into(),
             (Locale::En, Rule::R1) => "You can book only after confirming your e-mail address.".into(),
             (Locale::Ru, Rule::R2) => {
-                "Эта ячейка не нуждается в вашей группе крови. Компонентов крови вашей группы в настоящий момент достаточно, попробуйте записаться повторно на следующий день.".into()
+                "Эта ячейка не нуждается в Вашей группе крови. Компонентов крови Вашей группы в настоящий момент достаточно, попробуйте записаться повторно на следующий день.".into()
             }
             (Locale::En, Rule::R2) => {
                 "This cell does not need your blood group. Components of your group are sufficient at the moment; please try again the next day.".into()
             }
-            (Locale::Ru, Rule::R3) => "У вас уже есть активная запись. Одновременно возможна только одна запись.".into(),
+            (Locale::Ru, Rule::R3) => "У Вас уже есть активная запись. Одновременно возможна только одна запись.".into(),
             (Locale::En, Rule::R3) => "You already have an active booking; only one at a time is possible.".into(),
             (Locale::Ru, Rule::R4) => format!(
-                "После самостоятельной отмены записи вы сможете записаться только на следующий день — с {}.",
+                "После самостоятельной отмены записи Вы сможете записаться только на следующий день — с {}.",
                 date.unwrap_or_default()
             ),
             (Locale::En, Rule::R4) => format!(

@@ -8,6 +8,7 @@ use super::db::in_write_tx;
 use super::mail::{outbox, templates, Email};
 use super::state::AppState;
 use crate::domain::account::{check_new_password, normalize_email, Principal};
+use crate::domain::centre::Centre;
 use crate::domain::{BloodGroup, BloodProfile, Coded, DonorCode, Kell, Locale, Rh};
 use crate::error::{AppError, FieldError};
 use crate::i18n::texts;
@@ -105,8 +106,9 @@ pub async fn register(
     let now = state.clock.now();
     let base = state.settings.public_url();
     let (token, token_hash) = new_secret();
-    let confirm = templates::confirm_email(&valid.email, locale, &format!("{base}/confirm-email?token={token}"));
-    let existing = templates::already_registered(&valid.email, locale, &format!("{base}/login"));
+    let confirm =
+        templates::confirm_email(&state.centre, &valid.email, locale, &format!("{base}/confirm-email?token={token}"));
+    let existing = templates::already_registered(&state.centre, &valid.email, locale, &format!("{base}/login"));
     let staff_address = store::staff_email_exists(&state.db, &valid.email).await?;
     let (group, rh, kell) = store::donor_codes(&valid.blood);
     let mail_id = message_id(state);
@@ -201,11 +203,16 @@ async fn send_link(
     purpose: TokenPurpose,
     lifetime: Duration,
     path: &str,
-    compose: fn(&str, Locale, &str) -> Email,
+    compose: fn(&Centre, &str, Locale, &str) -> Email,
 ) -> Result<(), AppError> {
     let now = state.clock.now();
     let (token, token_hash) = new_secret();
-    let mail = compose(&donor.email, donor.locale, &format!("{}{path}?token={token}", state.settings.public_url()));
+    let mail = compose(
+        &state.centre,
+        &donor.email,
+        donor.locale,
+        &format!("{}{path}?token={token}", state.settings.public_url()),
+    );
     let mail_id = message_id(state);
     in_write_tx!(&state.db, tx => {
         sqlx::query(

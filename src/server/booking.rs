@@ -5,13 +5,15 @@ use super::accounts::message_id;
 use super::db::bookings::{self, BookOutcome, BookRequest, BookingFacts, CancelOutcome};
 use super::mail::templates;
 use super::state::AppState;
+use crate::domain::booking::NextStep;
 use crate::domain::decision::Refusal;
 use crate::domain::events::LiveEvent;
+use crate::domain::rules::first_bookable_day;
 use crate::domain::rules::{Blocked, Rule};
 use crate::domain::{BookingStatus, Locale};
 use crate::error::AppError;
 use crate::i18n::texts;
-use crate::model::booking::BookingRecord;
+use crate::model::booking::{BookingRow, NextStepView};
 use chrono::NaiveTime;
 
 /// What open pages must re-fetch after a booking changed: its cell's places and the booking.
@@ -58,7 +60,7 @@ pub async fn book(
     let intervals = state.intervals.get(&state.db).await?;
     let request = BookRequest { donor_id, cell_id, start };
     let outcome = bookings::book(&state.db, request, state.moment(), &intervals, &message_id(state), |facts| {
-        templates::booking_received(facts, &link)
+        templates::booking_received(&state.centre, facts, &link)
     })
     .await?;
     let t = texts(locale);
@@ -86,7 +88,7 @@ pub async fn book(
 pub async fn cancel(state: &AppState, donor_id: i64, booking_id: i64, locale: Locale) -> Result<(), AppError> {
     let link = cabinet_link(state);
     let outcome = bookings::cancel(&state.db, donor_id, booking_id, state.moment(), &message_id(state), |facts| {
-        templates::booking_cancelled(facts, &link)
+        templates::booking_cancelled(&state.centre, facts, &link)
     })
     .await?;
     match outcome {
@@ -102,9 +104,42 @@ pub async fn cancel(state: &AppState, donor_id: i64, booking_id: i64, locale: Lo
     }
 }
 
-/// The donor's bookings still on record (R6), newest first.
-pub async fn records(state: &AppState, donor_id: i64) -> Result<Vec<BookingRecord>, AppError> {
-    let now = state.now_local();
+/// The donor's bookings still on record (R6), newest first, each rejection with its reason
+/// in `locale` and its next step.
+pub async fn rows(state: &AppState, donor_id: i64, locale: Locale) -> Result<Vec<BookingRow>, AppError> {
+    let moment = state.moment();
+    let now = moment.local();
     let from = crate::domain::rules::retention_cutoff(now.date());
-    Ok(bookings::donor_records(&state.db, donor_id, from, now).await?)
+    let records = bookings::donor_records(&state.db, donor_id, from, now).await?;
+    // The first bookable day, for the interval rejection's next step: read only when needed.
+    let needs_standing =
+        records.iter().any(|r| r.rejection_reason.is_some_and(|x| x.next_step() == NextStep::BookFromEligibleDay));
+    let standing = match needs_standing {
+        true => {
+            Some((bookings::donor_standing(&state.db, donor_id, moment).await?, state.intervals.get(&state.db).await?))
+        }
+        false => None,
+    };
+    Ok(records
+        .into_iter()
+        .map(|record| {
+            let reason = record.rejection_reason;
+            let eligible_from = match (&standing, reason.map(|r| r.next_step())) {
+                (Some((Some((_, donor)), intervals)), Some(NextStep::BookFromEligibleDay)) => {
+                    Some(first_bookable_day(donor, record.donation_type, moment.utc, moment.tz, intervals))
+                }
+                _ => None,
+            };
+            let next_step = reason.and_then(|r| {
+                let step = r.next_step();
+                step.sentence(locale, &state.centre, eligible_from).map(|sentence| NextStepView { step, sentence })
+            });
+            BookingRow {
+                can_cancel: record.can_cancel(now),
+                reason_text: reason.map(|r| r.text(locale, &state.centre)),
+                next_step,
+                record,
+            }
+        })
+        .collect())
 }

@@ -70,6 +70,8 @@ pub struct Settings {
     #[arg(long, env = "CENTRE_TIME_ZONE", default_value = "Europe/Moscow", global = true, value_parser = parse_time_zone)]
     pub time_zone: Tz,
     #[command(flatten)]
+    pub centre: CentreSettings,
+    #[command(flatten)]
     pub mail: MailSettings,
     /// Tests only: read "now" from this file (an RFC 3339 instant) instead of the system clock.
     #[arg(long, env = "TEST_CLOCK_FILE", hide = true, global = true)]
@@ -77,6 +79,40 @@ pub struct Settings {
     /// Log filter, e.g. `info` or `donor_booking=debug,info`.
     #[arg(long, env = "LOG_LEVEL", default_value = "info", global = true)]
     pub log_level: String,
+}
+
+/// The centre as donors see it (header, footer, e-mails, rejection texts). Unset, a neutral
+/// «Центр крови» is shown.
+#[derive(Args, Debug, Clone, Default)]
+pub struct CentreSettings {
+    /// Full official name, e.g. 'ГБУЗ МО "МОЦК"' (named in the rejection reason «Другие причины…»).
+    #[arg(long, env = "CENTRE_NAME", default_value = "", global = true)]
+    pub centre_name: String,
+    /// Short name for the header, e.g. МОЦК.
+    #[arg(long, env = "CENTRE_SHORT_NAME", default_value = "", global = true)]
+    pub centre_short_name: String,
+    /// The registry's phone number, given to donors after a rejection.
+    #[arg(long, env = "CENTRE_PHONE", default_value = "", global = true)]
+    pub centre_phone: String,
+    /// The centre's address.
+    #[arg(long, env = "CENTRE_ADDRESS", default_value = "", global = true)]
+    pub centre_address: String,
+    /// Opening hours in words, e.g. "пн–пт 8:00–14:00".
+    #[arg(long, env = "CENTRE_HOURS", default_value = "", global = true)]
+    pub centre_hours: String,
+}
+
+impl CentreSettings {
+    pub fn centre(&self) -> crate::domain::centre::Centre {
+        let clean = |s: &String| s.trim().chars().take(200).collect::<String>();
+        crate::domain::centre::Centre {
+            full_name: clean(&self.centre_name),
+            short_name: clean(&self.centre_short_name),
+            phone: clean(&self.centre_phone),
+            address: clean(&self.centre_address),
+            hours: clean(&self.centre_hours),
+        }
+    }
 }
 
 /// Where e-mail goes. Without `--smtp-host`, messages are written as `.eml` files to

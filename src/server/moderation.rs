@@ -82,8 +82,12 @@ async fn apply(
 ) -> Result<BookingStatus, AppError> {
     let link = format!("{}/cabinet", state.settings.public_url());
     let compose = |facts: &BookingFacts| match &change {
-        Change::Decide(Decision::Approve) => Some(templates::booking_approved(facts, calendar(state, facts), &link)),
-        Change::Decide(Decision::Reject { reason, .. }) => Some(templates::booking_rejected(facts, *reason, &link)),
+        Change::Decide(Decision::Approve) => {
+            Some(templates::booking_approved(&state.centre, facts, calendar(state, facts), &link))
+        }
+        Change::Decide(Decision::Reject { reason, comment }) => {
+            Some(templates::booking_rejected(&state.centre, facts, *reason, comment.as_deref(), &link))
+        }
         Change::Visit { .. } => None,
     };
     let outcome =

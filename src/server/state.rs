@@ -17,6 +17,8 @@ pub struct AppState {
     pub db: Db,
     pub clock: Arc<dyn Clock>,
     pub settings: Arc<Settings>,
+    /// The centre as configured (names, phone, hours), for pages and e-mails.
+    pub centre: Arc<crate::domain::centre::Centre>,
     pub passwords: Passwords,
     /// Woken after a commit that wrote to the mail outbox.
     pub mail_wake: Arc<tokio::sync::Notify>,
@@ -47,6 +49,7 @@ impl AppState {
             leptos_options,
             db,
             clock,
+            centre: Arc::new(settings.centre.centre()),
             settings: Arc::new(settings),
             passwords: Passwords::new(2)?,
             mail_wake: Arc::new(tokio::sync::Notify::new()),

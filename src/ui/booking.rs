@@ -3,10 +3,12 @@
 //! run inside a modal dialog; without it the same components are two pages.
 
 use crate::api::booking::{Book, CancelBooking};
-use crate::domain::{Coded, Labelled, Locale};
+use crate::domain::booking::NextStep;
+use crate::domain::{Coded, Labelled, Locale, RejectionReason};
 use crate::i18n::texts;
 use crate::model::booking::BookingRow;
 use crate::model::cells::CellSummary;
+use crate::ui::centre::with_centre;
 use crate::ui::forms::{ErrorSummary, FormError, RadioGroup};
 use crate::ui::locale::use_locale;
 use chrono::NaiveTime;
@@ -98,7 +100,8 @@ pub fn SummaryStep(
     #[prop(optional)]
     on_back: Option<Callback<()>>,
 ) -> impl IntoView {
-    let t = texts(use_locale());
+    let locale = use_locale();
+    let t = texts(locale);
     let error: FormError = Signal::derive(move || action.value().get().and_then(Result::err));
     let confirm_error =
         Signal::derive(move || error.get().and_then(|e| e.field_message("confirmed").map(str::to_owned)));
@@ -109,6 +112,14 @@ pub fn SummaryStep(
         <section class="booking-rules" aria-labelledby="booking-rules-title">
             <h4 id="booking-rules-title">{t.book_rules_title}</h4>
             <ul>
+                <li>
+                    {t.book_rule_rejection}
+                    {with_centre(move |c| view! {
+                        <ul class="booking-rules__reasons" data-testid="rejection-reasons">
+                            {RejectionReason::ALL.iter().map(|r| view! { <li>{r.text(locale, &c)}</li> }).collect_view()}
+                        </ul>
+                    })}
+                </li>
                 <li>{t.book_rule_one}</li>
                 <li>{t.book_rule_cancel}</li>
                 <li>{t.book_rule_interval}</li>
@@ -164,7 +175,8 @@ pub fn BookingDialog(
     cells: Signal<Vec<CellSummary>>,
     action: ServerAction<Book>,
 ) -> impl IntoView {
-    let t = texts(use_locale());
+    let locale = use_locale();
+    let t = texts(locale);
     let dialog = NodeRef::<leptos::html::Dialog>::new();
     let time = RwSignal::new(None::<NaiveTime>);
     let cell = Memo::new(move |_| open.get().and_then(|id| cells.get().into_iter().find(|c| c.id == id)));
@@ -245,8 +257,19 @@ pub fn MyBookings(rows: Vec<BookingRow>, cancel: ServerAction<CancelBooking>) ->
                             <p class="booking-item__what">
                                 {r.donation_type.label(locale)}" — "{r.place_name.clone()}", "{r.place_address.clone()}
                             </p>
-                            {r.rejection_reason.map(|reason| view! {
-                                <p class="booking-item__reason"><span class="label">{t.label_reason}": "</span>{reason.label(locale)}</p>
+                            {row.reason_text.map(|reason| view! {
+                                <p class="booking-item__reason" data-testid="booking-reason"><span class="label">{t.label_reason}": "</span>{reason}</p>
+                            })}
+                            {r.rejection_comment.clone().map(|comment| view! {
+                                <p class="booking-item__reason" data-testid="booking-comment"><span class="label">{t.label_registrar_comment}": "</span>{comment}</p>
+                            })}
+                            {row.next_step.map(|next| view! {
+                                <p class="booking-item__next" data-testid="booking-next-step">
+                                    {next.sentence}
+                                    {(next.step == NextStep::FixDonorCode).then(|| view! {
+                                        " "<a href="#donor-code-form">{t.next_step_code_link}</a>
+                                    })}
+                                </p>
                             })}
                             {row.can_cancel.then(|| view! {
                                 <details class="booking-item__cancel">

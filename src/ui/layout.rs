@@ -4,6 +4,7 @@ use crate::api::auth::{current_session, Logout};
 use crate::domain::Locale;
 use crate::i18n::texts;
 use crate::model::accounts::SessionInfo;
+use crate::ui::centre::with_centre;
 use crate::ui::locale::use_locale;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
@@ -45,7 +46,7 @@ pub fn Header() -> impl IntoView {
             <div class="site-header__inner">
                 <a class="brand" href="/">
                     <span class="brand__mark" aria-hidden="true"></span>
-                    <span class="brand__name">{t.centre_short}</span>
+                    <span class="brand__name">{with_centre(move |c| c.header_name(locale).to_owned())}</span>
                     <span class="brand__tagline">{t.centre_tagline}</span>
                 </a>
                 <nav class="site-nav" aria-label=t.nav_label>
@@ -107,10 +108,17 @@ fn encode_query_value(value: &str) -> String {
 
 #[component]
 pub fn Footer() -> impl IntoView {
-    let t = texts(use_locale());
+    let locale = use_locale();
+    let t = texts(locale);
     view! {
         <footer class="site-footer">
             <div class="site-footer__inner">
+                {with_centre(move |c| view! {
+                    <p class="site-footer__centre" data-testid="footer-centre">
+                        <strong>{c.full_display_name(locale).to_owned()}</strong>
+                        {c.contact_line(locale).map(|line| view! { <br />{line} })}
+                    </p>
+                })}
                 <p>{t.footer_note}</p>
                 <p>{t.footer_rules}</p>
             </div>

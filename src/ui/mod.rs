@@ -3,6 +3,7 @@
 pub mod access;
 pub mod booking;
 pub mod cells;
+pub mod centre;
 pub mod forms;
 pub mod layout;
 pub mod live;

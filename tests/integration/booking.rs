@@ -161,7 +161,7 @@ async fn a_group_that_filled_meanwhile_is_named(backend: Backend) {
     let donors = f.donors("quota", 2, A_POS).await;
     assert!(f.api(&donors[0].1).book(cell, "08:00").await.is_ok());
     match f.api(&donors[1].1).book(cell, "08:30").await {
-        Err(AppError::Conflict { message }) => assert!(message.contains("вашей группы"), "{message}"),
+        Err(AppError::Conflict { message }) => assert!(message.contains("Вашей группы"), "{message}"),
         other => panic!("not the group's refusal: {other:?}"),
     }
     // The free time is still free: nothing half-written.

@@ -12,5 +12,6 @@ mod eligibility;
 mod foundation;
 mod moderation;
 mod planning;
+mod rejection;
 mod staff;
 mod time;

@@ -152,11 +152,13 @@ pub struct ServerOptions {
     pub public_url: Option<String>,
     /// Deliver mail over SMTP to 127.0.0.1:<port> (plain, no TLS).
     pub smtp_port: Option<u16>,
+    /// More settings for the server, e.g. the centre's name.
+    pub env: Vec<(&'static str, &'static str)>,
 }
 
 impl Default for ServerOptions {
     fn default() -> Self {
-        ServerOptions { demo_data: true, public_url: None, smtp_port: None }
+        ServerOptions { demo_data: true, public_url: None, smtp_port: None, env: Vec::new() }
     }
 }
 
@@ -172,8 +174,14 @@ impl TestServer {
         }
         let mail_dir = tempfile::tempdir().expect("mail dir");
         let clock_dir = tempfile::tempdir().expect("clock dir");
-        let (base, child) =
-            spawn_serve(&db.url, mail_dir.path(), &clock_dir, options.public_url.as_deref(), options.smtp_port);
+        let (base, child) = spawn_serve(
+            &db.url,
+            mail_dir.path(),
+            &clock_dir,
+            options.public_url.as_deref(),
+            options.smtp_port,
+            &options.env,
+        );
         let server = TestServer { base, db, mail_dir, clock_dir, smtp_port: options.smtp_port, child };
         server.wait_until_healthy().await;
         server
@@ -235,6 +243,7 @@ fn spawn_serve(
     clock_dir: &tempfile::TempDir,
     public_url: Option<&str>,
     smtp_port: Option<u16>,
+    env: &[(&str, &str)],
 ) -> (String, Child) {
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
@@ -252,6 +261,7 @@ fn spawn_serve(
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
         .kill_on_drop(true);
+    command.envs(env.iter().copied());
     if let Some(smtp_port) = smtp_port {
         command.env("SMTP_HOST", "127.0.0.1").env("SMTP_PORT", smtp_port.to_string()).env("SMTP_SECURITY", "none");
     }
@@ -266,7 +276,7 @@ pub struct Sibling {
 
 impl TestServer {
     pub async fn sibling(&self) -> Sibling {
-        let (base, child) = spawn_serve(&self.db.url, self.mail_dir.path(), &self.clock_dir, None, self.smtp_port);
+        let (base, child) = spawn_serve(&self.db.url, self.mail_dir.path(), &self.clock_dir, None, self.smtp_port, &[]);
         let client = reqwest::Client::new();
         let deadline = Instant::now() + Duration::from_secs(30);
         while !client.get(format!("{base}/healthz")).send().await.is_ok_and(|r| r.status().is_success()) {

@@ -407,6 +407,7 @@ struct RecordRow {
     place_name: String,
     place_address: String,
     rejection_reason: Option<String>,
+    rejection_comment: Option<String>,
 }
 
 impl RecordRow {
@@ -421,12 +422,13 @@ impl RecordRow {
             place_name: self.place_name,
             place_address: self.place_address,
             rejection_reason: self.rejection_reason.as_deref().map(decode::<RejectionReason>).transpose()?,
+            rejection_comment: self.rejection_comment,
         })
     }
 }
 
 const RECORDS: &str = "SELECT b.id, b.cell_id, b.status, c.date, s.start, c.donation_type, p.name AS place_name, \
-                       p.address AS place_address, b.rejection_reason \
+                       p.address AS place_address, b.rejection_reason, b.rejection_comment \
                        FROM bookings b JOIN cells c ON c.id = b.cell_id JOIN time_slots s ON s.id = b.slot_id \
                        JOIN places p ON p.id = c.place_id";
 

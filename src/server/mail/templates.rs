@@ -1,6 +1,7 @@
 //! The texts of every e-mail, Russian and English, plain text plus a simple HTML part.
 
 use super::{Attachment, Email};
+use crate::domain::centre::Centre;
 use crate::domain::Locale;
 use crate::domain::RejectionReason;
 use crate::server::db::bookings::BookingFacts;
@@ -22,11 +23,22 @@ fn escape(text: &str) -> String {
 }
 
 /// Paragraphs and an optional button link, in both parts.
-fn compose(to: &str, locale: Locale, subject: &str, paragraphs: &[&str], link: Option<(&str, &str)>) -> Email {
-    let signature = match locale {
-        Locale::Ru => "Центр крови — запись на донацию",
-        Locale::En => "Blood Centre — donation booking",
+/// Every letter ends with the centre's name and, where configured, how to reach it.
+fn compose(
+    centre: &Centre,
+    to: &str,
+    locale: Locale,
+    subject: &str,
+    paragraphs: &[&str],
+    link: Option<(&str, &str)>,
+) -> Email {
+    let mut signature = match locale {
+        Locale::Ru => format!("{} — запись на донацию", centre.header_name(locale)),
+        Locale::En => format!("{} — donation booking", centre.header_name(locale)),
     };
+    if let Some(contact) = centre.contact_line(locale) {
+        signature = format!("{signature}\n{contact}");
+    }
     let mut text = String::new();
     let mut html = format!(
         "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title></head>\
@@ -50,24 +62,29 @@ fn compose(to: &str, locale: Locale, subject: &str, paragraphs: &[&str], link: O
         ));
     }
     text.push_str(&format!("— {signature}\n"));
-    html.push_str(&format!("<p style=\"color:#4f5768\">— {}</p></body></html>", escape(signature)));
+    html.push_str(&format!(
+        "<p style=\"color:#4f5768\">— {}</p></body></html>",
+        escape(&signature).replace('\n', "<br>")
+    ));
     Email { to: to.to_owned(), subject: subject.to_owned(), text, html, attachment: None }
 }
 
-pub fn confirm_email(to: &str, locale: Locale, link: &str) -> Email {
+pub fn confirm_email(centre: &Centre, to: &str, locale: Locale, link: &str) -> Email {
     match locale {
         Locale::Ru => compose(
+            centre,
             to,
             locale,
             "Подтвердите адрес электронной почты",
             &[
                 "Здравствуйте!",
                 "Вы зарегистрировались в системе записи на донацию. Чтобы подтвердить адрес электронной почты и получить возможность записываться, перейдите по ссылке. Ссылка действует 24 часа и может быть использована один раз.",
-                "Если вы не регистрировались, просто проигнорируйте это письмо.",
+                "Если Вы не регистрировались, просто проигнорируйте это письмо.",
             ],
             Some(("Подтвердить адрес", link)),
         ),
         Locale::En => compose(
+            centre,
             to,
             locale,
             "Confirm your e-mail address",
@@ -83,20 +100,22 @@ pub fn confirm_email(to: &str, locale: Locale, link: &str) -> Email {
 
 /// Sent instead of a confirmation when someone registers an address that already has an
 /// account: the page answers the same either way, so only the owner learns of it.
-pub fn already_registered(to: &str, locale: Locale, login_link: &str) -> Email {
+pub fn already_registered(centre: &Centre, to: &str, locale: Locale, login_link: &str) -> Email {
     match locale {
         Locale::Ru => compose(
+            centre,
             to,
             locale,
             "Попытка повторной регистрации",
             &[
                 "Здравствуйте!",
-                "Кто-то (возможно, вы) попытался зарегистрироваться с этим адресом электронной почты, но учётная запись с ним уже существует. Войдите в личный кабинет; если вы не помните пароль, воспользуйтесь восстановлением пароля на странице входа.",
-                "Если это были не вы, ничего делать не нужно.",
+                "Кто-то (возможно, Вы) попытался зарегистрироваться с этим адресом электронной почты, но учётная запись с ним уже существует. Войдите в личный кабинет; если Вы не помните пароль, воспользуйтесь восстановлением пароля на странице входа.",
+                "Если это были не Вы, ничего делать не нужно.",
             ],
             Some(("Войти в личный кабинет", login_link)),
         ),
         Locale::En => compose(
+            centre,
             to,
             locale,
             "Registration attempt for an existing account",
@@ -110,20 +129,22 @@ pub fn already_registered(to: &str, locale: Locale, login_link: &str) -> Email {
     }
 }
 
-pub fn reset_password(to: &str, locale: Locale, link: &str) -> Email {
+pub fn reset_password(centre: &Centre, to: &str, locale: Locale, link: &str) -> Email {
     match locale {
         Locale::Ru => compose(
+            centre,
             to,
             locale,
             "Восстановление пароля",
             &[
                 "Здравствуйте!",
                 "Вы запросили восстановление пароля для записи на донацию. Чтобы задать новый пароль, перейдите по ссылке. Ссылка действует 1 час и может быть использована один раз.",
-                "Если вы не запрашивали восстановление, просто проигнорируйте это письмо: пароль не изменится.",
+                "Если Вы не запрашивали восстановление, просто проигнорируйте это письмо: пароль не изменится.",
             ],
             Some(("Задать новый пароль", link)),
         ),
         Locale::En => compose(
+            centre,
             to,
             locale,
             "Password reset",
@@ -156,22 +177,24 @@ fn booking_lines(facts: &BookingFacts) -> String {
     )
 }
 
-pub fn booking_received(facts: &BookingFacts, cabinet_link: &str) -> Email {
+pub fn booking_received(centre: &Centre, facts: &BookingFacts, cabinet_link: &str) -> Email {
     let lines = booking_lines(facts);
     match facts.locale {
         Locale::Ru => compose(
+            centre,
             &facts.email,
             facts.locale,
             "Запись на донацию получена",
             &[
                 "Здравствуйте!",
-                "Ваша запись на донацию получена и ожидает утверждения медицинским регистратором (статус «На утверждении»). Мы сообщим вам, когда её подтвердят.",
+                "Ваша запись на донацию получена и ожидает утверждения медицинским регистратором (статус «На утверждении»). Мы сообщим Вам, когда её подтвердят.",
                 &lines,
-                "Одновременно возможна только одна запись. Если вы отмените запись, записаться снова можно будет только на следующий день.",
+                "Одновременно возможна только одна запись. Если Вы отмените запись, записаться снова можно будет только на следующий день.",
             ],
             Some(("Открыть личный кабинет", cabinet_link)),
         ),
         Locale::En => compose(
+            centre,
             &facts.email,
             facts.locale,
             "Donation booking received",
@@ -186,10 +209,11 @@ pub fn booking_received(facts: &BookingFacts, cabinet_link: &str) -> Email {
     }
 }
 
-pub fn booking_cancelled(facts: &BookingFacts, cabinet_link: &str) -> Email {
+pub fn booking_cancelled(centre: &Centre, facts: &BookingFacts, cabinet_link: &str) -> Email {
     let lines = booking_lines(facts);
     match facts.locale {
         Locale::Ru => compose(
+            centre,
             &facts.email,
             facts.locale,
             "Запись на донацию отменена",
@@ -202,6 +226,7 @@ pub fn booking_cancelled(facts: &BookingFacts, cabinet_link: &str) -> Email {
             Some(("Открыть личный кабинет", cabinet_link)),
         ),
         Locale::En => compose(
+            centre,
             &facts.email,
             facts.locale,
             "Donation booking cancelled",
@@ -211,16 +236,17 @@ pub fn booking_cancelled(facts: &BookingFacts, cabinet_link: &str) -> Email {
     }
 }
 
-pub fn booking_approved(facts: &BookingFacts, calendar: Attachment, cabinet_link: &str) -> Email {
+pub fn booking_approved(centre: &Centre, facts: &BookingFacts, calendar: Attachment, cabinet_link: &str) -> Email {
     let lines = booking_lines(facts);
     let mut mail = match facts.locale {
         Locale::Ru => compose(
+            centre,
             &facts.email,
             facts.locale,
             "Запись на донацию подтверждена",
             &[
                 "Здравствуйте!",
-                "Ваша запись на донацию подтверждена (статус «Подтверждена»). Ждём вас:",
+                "Ваша запись на донацию подтверждена (статус «Подтверждена»). Ждём Вас:",
                 &lines,
                 "Возьмите с собой паспорт. Накануне и в день донации не употребляйте жирную пищу и алкоголь, утром обязательно лёгкий завтрак; за час до донации не курите.",
                 "Событие для календаря — во вложении. Если планы изменились, отмените запись в личном кабинете.",
@@ -228,6 +254,7 @@ pub fn booking_approved(facts: &BookingFacts, calendar: Attachment, cabinet_link
             Some(("Открыть личный кабинет", cabinet_link)),
         ),
         Locale::En => compose(
+            centre,
             &facts.email,
             facts.locale,
             "Donation booking approved",
@@ -245,46 +272,43 @@ pub fn booking_approved(facts: &BookingFacts, calendar: Attachment, cabinet_link
     mail
 }
 
-pub fn booking_rejected(facts: &BookingFacts, reason: RejectionReason, cabinet_link: &str) -> Email {
-    use crate::domain::Labelled;
+/// The rejection with its reason in the seed's words, the registrar's comment (if any) and
+/// what the donor can do next.
+pub fn booking_rejected(
+    centre: &Centre,
+    facts: &BookingFacts,
+    reason: RejectionReason,
+    comment: Option<&str>,
+    cabinet_link: &str,
+) -> Email {
+    let l = facts.locale;
     let lines = booking_lines(facts);
-    let why = reason.label(facts.locale);
-    match facts.locale {
-        Locale::Ru => compose(
-            &facts.email,
-            facts.locale,
+    let why = reason.text(l, centre);
+    let next = reason.next_step().sentence(l, centre, None);
+    let (subject, hello, lead, reason_label, comment_label, cabinet) = match l {
+        Locale::Ru => (
             "Запись на донацию отклонена",
-            &[
-                "Здравствуйте!",
-                "К сожалению, ваша запись на донацию отклонена:",
-                &lines,
-                &format!("Причина: {why}"),
-                if reason == RejectionReason::Other {
-                    "Подробности сообщат при личном обращении в центр крови."
-                } else {
-                    "Вы можете записаться снова, когда причина будет устранена."
-                },
-            ],
-            Some(("Открыть личный кабинет", cabinet_link)),
+            "Здравствуйте!",
+            "К сожалению, Ваша запись на донацию отклонена:",
+            "Причина",
+            "Комментарий регистратора",
+            "Открыть личный кабинет",
         ),
-        Locale::En => compose(
-            &facts.email,
-            facts.locale,
+        Locale::En => (
             "Donation booking rejected",
-            &[
-                "Hello,",
-                "Unfortunately your donation booking has been rejected:",
-                &lines,
-                &format!("Reason: {why}"),
-                if reason == RejectionReason::Other {
-                    "You will be told the details in person at the blood centre."
-                } else {
-                    "You can book again once the reason no longer applies."
-                },
-            ],
-            Some(("Open your cabinet", cabinet_link)),
+            "Hello,",
+            "Unfortunately your donation booking has been rejected:",
+            "Reason",
+            "The registrar's comment",
+            "Open your cabinet",
         ),
-    }
+    };
+    let reason_line = format!("{reason_label}: {why}");
+    let comment_line = comment.map(|c| format!("{comment_label}: {c}"));
+    let mut paragraphs = vec![hello, lead, &lines, &reason_line];
+    paragraphs.extend(comment_line.as_deref());
+    paragraphs.extend(next.as_deref());
+    compose(centre, &facts.email, l, subject, &paragraphs, Some((cabinet, cabinet_link)))
 }
 
 #[cfg(test)]

@@ -192,7 +192,7 @@ fn DonorCodeForm(action: ServerAction<ChangeDonorCode>, current: String) -> impl
     let t = texts(use_locale());
     let error: FormError = Signal::derive(move || action.value().get().and_then(Result::err));
     view! {
-        <section class="panel" aria-labelledby="code-title">
+        <section class="panel" id="donor-code-form" aria-labelledby="code-title">
             <h2 id="code-title">{t.change_code_title}</h2>
             <Show when=move || matches!(action.value().get(), Some(Ok(_)))>
                 <p class="success-banner" role="status">{t.code_saved}</p>

@@ -145,6 +145,9 @@ fn QueueRow(
                 <div><dt>{t.moderation_requested}</dt><dd>{requested}</dd></div>
                 {item.decided_by.clone().map(|by| view! { <div><dt>{t.moderation_decided_by}</dt><dd>{by}</dd></div> })}
                 {item.rejection_reason.map(|r| view! { <div><dt>{t.label_reason}</dt><dd>{r.label(locale)}</dd></div> })}
+                {item.rejection_comment.clone().map(|c| view! {
+                    <div><dt>{t.label_registrar_comment}</dt><dd data-testid="queue-comment">{c}</dd></div>
+                })}
             </dl>
             {(!item.warnings.is_empty()).then(|| view! {
                 <ul class="queue-item__warnings" data-testid="warnings">
