@@ -1,7 +1,7 @@
 use clap::Parser;
 use donor_booking::domain::calendar::local_date;
-use donor_booking::server::config::{Cli, Command, StaffCommand};
-use donor_booking::server::{db::Db, demo, serve, staff_cli};
+use donor_booking::server::config::{Cli, Command, PlaceCommand, StaffCommand};
+use donor_booking::server::{db::Db, demo, place_cli, serve, staff_cli};
 use std::process::ExitCode;
 
 #[tokio::main]
@@ -36,6 +36,17 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let db = Db::connect(&settings.database_url).await?;
             db.migrate().await?;
             staff_cli::add(&db, &email, role).await
+        }
+        Command::Place { action } => {
+            let db = Db::connect(&settings.database_url).await?;
+            db.migrate().await?;
+            match action {
+                PlaceCommand::Add { name, address, hours, note } => {
+                    place_cli::add(&db, &name, &address, &hours, &note).await
+                }
+                PlaceCommand::List => place_cli::list(&db).await,
+                PlaceCommand::Archive { name, restore } => place_cli::archive(&db, &name, restore).await,
+            }
         }
         Command::Purge => {
             let db = Db::connect(&settings.database_url).await?;

@@ -7,6 +7,7 @@ pub mod cells;
 pub mod centre;
 pub mod intervals;
 pub mod moderation;
+pub mod places;
 pub mod planning;
 pub mod profile;
 pub mod staff;

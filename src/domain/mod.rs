@@ -39,6 +39,7 @@ pub mod events;
 pub mod intervals;
 pub mod locale;
 pub mod moderation;
+pub mod places;
 pub mod planning;
 pub mod rules;
 

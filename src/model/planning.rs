@@ -16,11 +16,22 @@ pub struct PlannedCell {
     pub slots: Vec<TimeSlot>,
 }
 
+/// A place a new cell can be planned at (not archived).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Place {
     pub id: i64,
     pub name: String,
     pub address: String,
+}
+
+/// A place as admins manage it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManagedPlace {
+    pub id: i64,
+    pub place: crate::domain::places::PlaceDraft,
+    pub archived: bool,
+    /// Cells planned there, any date: a place with cells can only be archived.
+    pub cells: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

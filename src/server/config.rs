@@ -24,6 +24,11 @@ pub enum Command {
         #[command(subcommand)]
         action: StaffCommand,
     },
+    /// Manage donation places (admins can also do it on /staff/places).
+    Place {
+        #[command(subcommand)]
+        action: PlaceCommand,
+    },
     /// Fill the coming days with realistic cells and needs (idempotent).
     DemoData {
         /// How many days ahead, starting today.
@@ -47,6 +52,33 @@ pub enum StaffCommand {
         /// registrar, planner or admin.
         #[arg(long, value_parser = parse_role)]
         role: crate::domain::account::StaffRole,
+    },
+}
+
+#[derive(Subcommand, Debug, Clone)]
+pub enum PlaceCommand {
+    /// Add a place where donations happen.
+    Add {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        address: String,
+        /// Opening hours in words, e.g. "пн–пт 8:00–14:00".
+        #[arg(long, default_value = "")]
+        hours: String,
+        /// A note for donors (entrance, parking).
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// List every place with its id, cells and whether it is archived.
+    List,
+    /// Archive a place by name: it takes no new cells (a place with cells is never deleted).
+    Archive {
+        #[arg(long)]
+        name: String,
+        /// Bring an archived place back instead.
+        #[arg(long)]
+        restore: bool,
     },
 }
 

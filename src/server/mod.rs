@@ -16,6 +16,8 @@ pub mod http;
 pub mod intervals;
 pub mod mail;
 pub mod moderation;
+pub mod place_cli;
+pub mod places;
 pub mod planning;
 pub mod request;
 pub mod retention;

@@ -11,6 +11,7 @@ mod booking;
 mod eligibility;
 mod foundation;
 mod moderation;
+mod places;
 mod planning;
 mod rejection;
 mod staff;

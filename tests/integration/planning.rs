@@ -17,12 +17,12 @@ async fn planner(backend: Backend) -> (TestServer, Api) {
     (server, api)
 }
 
-fn in_a_month() -> String {
+pub(crate) fn in_a_month() -> String {
     (chrono::Utc::now().with_timezone(&chrono_tz::Europe::Moscow).date_naive() + chrono::Days::new(30)).to_string()
 }
 
 /// 09:00–10:00 every 30 minutes, two places each, three 0(I) Rh− donors needed.
-fn cell_form(date: &str, kind: &str, place_id: i64) -> CreateCell {
+pub(crate) fn cell_form(date: &str, kind: &str, place_id: i64) -> CreateCell {
     CreateCell {
         date: date.to_owned(),
         donation_type: Some(kind.to_owned()),

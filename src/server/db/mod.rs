@@ -7,6 +7,7 @@ pub mod bookings;
 pub mod cells;
 pub mod intervals;
 pub mod moderation;
+pub mod places;
 pub mod planning;
 
 use anyhow::{bail, Context};

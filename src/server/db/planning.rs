@@ -15,16 +15,18 @@ pub struct PlaceRow {
     pub address: String,
 }
 
+/// The places a new cell can be planned at: not archived.
 pub async fn places(db: &Db) -> Result<Vec<PlaceRow>, sqlx::Error> {
-    Ok(
-        on_pool!(db, pool => sqlx::query_as("SELECT id, name, address FROM places ORDER BY name").fetch_all(pool).await?),
-    )
+    Ok(on_pool!(db, pool => sqlx::query_as(
+        "SELECT id, name, address FROM places WHERE archived_at IS NULL ORDER BY name"
+    ).fetch_all(pool).await?))
 }
 
+/// One place a new cell can be planned at; `None` when missing or archived.
 pub async fn place(db: &Db, id: i64) -> Result<Option<PlaceRow>, sqlx::Error> {
-    Ok(
-        on_pool!(db, pool => sqlx::query_as("SELECT id, name, address FROM places WHERE id = $1").bind(id).fetch_optional(pool).await?),
-    )
+    Ok(on_pool!(db, pool => sqlx::query_as(
+        "SELECT id, name, address FROM places WHERE id = $1 AND archived_at IS NULL"
+    ).bind(id).fetch_optional(pool).await?))
 }
 
 #[derive(sqlx::FromRow)]

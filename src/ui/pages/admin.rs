@@ -23,7 +23,13 @@ pub fn AdminPage() -> impl IntoView {
     view! {
         <Title text=t.staff_list_title />
         <h1>{t.staff_list_title}</h1>
-        <p><a href="/staff/audit">{t.audit_title}</a>" · "<a href="/staff/intervals">{t.intervals_title}</a>" · "<a href="/staff/moderation">{t.moderation_title}</a></p>
+        <nav class="area-links" aria-label=t.nav_staff data-testid="admin-areas">
+            <a href="/staff/places">{t.places_title}</a>
+            <a href="/staff/planning">{t.planning_title_link}</a>
+            <a href="/staff/moderation">{t.moderation_title}</a>
+            <a href="/staff/intervals">{t.intervals_title}</a>
+            <a href="/staff/audit">{t.audit_title}</a>
+        </nav>
         <Transition>
             {move || Suspend::new(async move {
                 match staff.await {

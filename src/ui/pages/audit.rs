@@ -37,13 +37,15 @@ pub fn AuditPage() -> impl IntoView {
                                     {rows.into_iter().map(|r| view! {
                                         <tr>
                                             <td>{r.at.format("%d.%m.%Y %H:%M:%S").to_string()}</td>
-                                            <td>{r.staff_email.clone().unwrap_or_else(|| t.audit_donor.to_owned())}</td>
+                                            <td>{r.staff_email.clone().unwrap_or_else(|| {
+                                                // No staff member: the donor cancelled, or the system wrote it.
+                                                if r.action == "donor_cancel" { t.audit_donor } else { t.audit_system }.to_owned()
+                                            })}</td>
                                             <td>{r.booking_id.map(|id| format!("№{id}")).unwrap_or_default()}</td>
                                             <td>
-                                                {if r.action == "interval_change" {
-                                                    t.intervals_title.to_owned()
-                                                } else {
-                                                    format!("{} → {}", status(r.from_status), status(r.to_status))
+                                                {match (t.audit_action_label)(&r.action) {
+                                                    Some(label) => label.to_owned(),
+                                                    None => format!("{} → {}", status(r.from_status), status(r.to_status)),
                                                 }}
                                             </td>
                                             <td>

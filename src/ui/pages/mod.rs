@@ -8,6 +8,7 @@ pub mod login;
 pub mod moderation;
 pub mod not_found;
 pub mod password;
+pub mod places;
 pub mod planning;
 pub mod register;
 pub mod staff;

@@ -49,6 +49,11 @@ pub fn PlanningPage() -> impl IntoView {
                             <div class="planning">
                                 <section class="form-page" aria-labelledby="new-cell-title">
                                     <h2 id="new-cell-title">{t.planning_new_cell}</h2>
+                                    {places.is_empty().then(|| view! {
+                                        <p class="notice notice--warning" role="status" data-testid="no-places">
+                                            {t.planning_no_places}" "<a href="/staff/places">{t.planning_no_places_link}</a>
+                                        </p>
+                                    })}
                                     <Show when=move || matches!(create.value().get(), Some(Ok(_)))>
                                         <p class="success-banner" role="status">{t.planning_created}</p>
                                     </Show>
