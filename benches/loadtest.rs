@@ -242,7 +242,8 @@ async fn run(backend: Backend, c: &Config) {
                 loop {
                     let Some((i, (donor_id, _))) = queue.lock().unwrap().pop() else { break };
                     let now = Moment { utc: Utc::now(), tz: chrono_tz::Europe::Moscow };
-                    let mail = |facts: &BookingFacts| booking_received(facts, "http://127.0.0.1/cabinet");
+                    let mail =
+                        |facts: &BookingFacts| booking_received(&Default::default(), facts, "http://127.0.0.1/cabinet");
                     let id = format!("<ceiling-{i}@loadtest>");
                     let at = time_of(i as u32 % TIMES);
                     if let BookOutcome::Booked(_) = book(

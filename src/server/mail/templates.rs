@@ -316,12 +316,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_signature_names_the_configured_centre_and_how_to_reach_it() {
+        let centre = Centre { short_name: "МОЦК".into(), phone: "+7 495 123-45-67".into(), ..Centre::default() };
+        let mail = confirm_email(&centre, "d@example.org", Locale::Ru, "https://x.example/c");
+        assert!(
+            mail.text.ends_with("— МОЦК — запись на донацию\nТелефон регистратуры: +7 495 123-45-67\n"),
+            "{}",
+            mail.text
+        );
+        assert!(mail.html.contains("МОЦК — запись на донацию<br>Телефон регистратуры: +7 495 123-45-67"));
+        let neutral = confirm_email(&Centre::default(), "d@example.org", Locale::Ru, "l");
+        assert!(neutral.text.ends_with("— Центр крови — запись на донацию\n"));
+    }
+
+    #[test]
     fn both_parts_carry_the_link_and_html_is_escaped() {
-        let mail = confirm_email("d@example.org", Locale::Ru, "https://x.example/confirm?token=a&b=<c>");
+        let mail =
+            confirm_email(&Centre::default(), "d@example.org", Locale::Ru, "https://x.example/confirm?token=a&b=<c>");
         assert!(mail.text.contains("https://x.example/confirm?token=a&b=<c>"));
         assert!(mail.html.contains("token=a&amp;b=&lt;c&gt;"));
         assert!(!mail.html.contains("<c>"));
         assert!(mail.subject.starts_with("Подтвердите"));
-        assert!(confirm_email("d@example.org", Locale::En, "l").subject.starts_with("Confirm"));
+        assert!(confirm_email(&Centre::default(), "d@example.org", Locale::En, "l").subject.starts_with("Confirm"));
     }
 }
