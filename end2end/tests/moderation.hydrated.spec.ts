@@ -1,31 +1,13 @@
 import type { Browser, Page, TestInfo } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { registerConfirmAndLogIn, uniqueEmail } from './accounts';
+import { donorWithPendingBooking, REGISTRAR } from './booking';
 import { expectAccessible, expectHydrated, expectNoHorizontalScroll } from './helpers';
 import { rawMailWith } from './mail';
 
-// The demo registrar made by `demo-data`.
-const REGISTRAR = { email: 'registrar@demo.donor.local', password: 'demo-registrar-passphrase' };
 
 /** A second browser (its own cookies) at this project's width, on `baseURL`. */
 async function browserAt(browser: Browser, info: TestInfo, baseURL: string) {
   return browser.newContext({ baseURL, locale: 'ru-RU', viewport: info.project.use.viewport });
-}
-
-/** A new donor with a pending booking of the first fitting demo cell, cabinet open. */
-async function donorWithPendingBooking(page: Page, info: TestInfo): Promise<string> {
-  const email = uniqueEmail(info);
-  await registerConfirmAndLogIn(page, email);
-  // The same server function the dialog uses.
-  const view = await (await page.request.post('/api/open_cells', { form: {} })).json();
-  const cell = view.cells.find((c: any) => c.needed.some((n: any) => n.group === 'A' && n.rh === 'Positive'));
-  const time = cell.times[0].start.slice(0, 5);
-  const booked = await page.request.post('/api/book', { form: { cell_id: String(cell.id), time, confirmed: 'on' } });
-  expect(booked.status()).toBe(200);
-  await page.goto('/cabinet');
-  await expectHydrated(page);
-  await expect(page.getByTestId('booking').first().getByTestId('booking-status')).toHaveText('На утверждении');
-  return email;
 }
 
 /** The registrar approves that donor's booking (by its button, or by the A key on the focused
