@@ -212,7 +212,7 @@ async fn run(backend: Backend, c: &Config) {
         let view = donor_booking::model::moderation::QueueView::Status(donor_booking::domain::BookingStatus::Pending);
         let filter = QueueFilter { view, date: None, kind: None };
         let now = donor_booking::domain::decision::Moment { utc: Utc::now(), tz: chrono_tz::Europe::Moscow };
-        queue(&db, &filter, now).await.unwrap().iter().map(|q| q.booking_id).collect()
+        queue(&db, &filter, now).await.unwrap().rows.iter().map(|q| q.booking_id).collect()
     };
     let (first, rest) = pending.split_at(pending.len() / 2);
     let one_instance = live_latencies(&db, &base, &base, first).await;

@@ -12,6 +12,7 @@ use crate::ui::pages::moderation::ModerationPage;
 use crate::ui::pages::password::{ForgotPasswordPage, ResetPasswordPage};
 use crate::ui::pages::places::PlacesPage;
 use crate::ui::pages::planning::PlanningPage;
+use crate::ui::pages::reception::ReceptionPage;
 use crate::ui::pages::register::{RegisterPage, RegisteredPage};
 use crate::ui::pages::staff::StaffHomePage;
 use crate::ui::pages::{home::HomePage, not_found::NotFound};
@@ -75,6 +76,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff/moderation") view=ModerationPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/planning") view=PlanningPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/places") view=PlacesPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/reception") view=ReceptionPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/:area") view=StaffHomePage ssr=SsrMode::Async />
                 </Routes>
             </main>

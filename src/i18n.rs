@@ -6,6 +6,14 @@ use crate::domain::donor_code::DonorCodeError;
 use crate::domain::Locale;
 
 pub struct Texts {
+    pub reception_title: &'static str,
+    pub reception_show: &'static str,
+    pub reception_heading: fn(&str, &str, usize) -> String,
+    pub reception_csv: &'static str,
+    pub reception_print: &'static str,
+    pub reception_empty: &'static str,
+    pub reception_visit: &'static str,
+    pub list_truncated: fn(usize) -> String,
     pub audit_system: &'static str,
     pub audit_action_label: fn(&str) -> Option<&'static str>,
     pub place_edit: &'static str,
@@ -283,6 +291,14 @@ fn ru_plural<'a>(n: u64, one: &'a str, few: &'a str, many: &'a str) -> &'a str {
 }
 
 const RU: Texts = Texts {
+    reception_title: "Приём доноров",
+    reception_show: "Показать",
+    reception_heading: |date, weekday, n| format!("{date}, {weekday} — записей: {n}"),
+    reception_csv: "Скачать CSV",
+    reception_print: "Печать",
+    reception_empty: "На этот день записей нет.",
+    reception_visit: "Визит",
+    list_truncated: |n| format!("Показаны первые {n} записей: уточните фильтр (дата, вид донации), чтобы увидеть остальные."),
     audit_system: "система",
     audit_action_label: |a| match a { "place_create" => Some("Место добавлено"), "place_update" => Some("Место изменено"), "place_archive" => Some("Место отправлено в архив"), "place_restore" => Some("Место возвращено из архива"), "place_delete" => Some("Место удалено"), "interval_change" => Some("Интервалы между донациями"), _ => None },
     place_edit: "Изменить",
@@ -550,6 +566,14 @@ const RU: Texts = Texts {
 };
 
 const EN: Texts = Texts {
+    reception_title: "Reception",
+    reception_show: "Show",
+    reception_heading: |date, weekday, n| format!("{date}, {weekday} — bookings: {n}"),
+    reception_csv: "Download CSV",
+    reception_print: "Print",
+    reception_empty: "No bookings on this day.",
+    reception_visit: "Visit",
+    list_truncated: |n| format!("Showing the first {n} bookings: narrow the filter (date, donation type) to see the rest."),
     audit_system: "system",
     audit_action_label: |a| match a { "place_create" => Some("Place added"), "place_update" => Some("Place changed"), "place_archive" => Some("Place archived"), "place_restore" => Some("Place restored"), "place_delete" => Some("Place deleted"), "interval_change" => Some("Intervals between donations"), _ => None },
     place_edit: "Edit",

@@ -2,7 +2,7 @@
 
 use crate::domain::BookingStatus;
 use crate::error::AppError;
-use crate::model::moderation::{AuditEntry, QueueItem};
+use crate::model::moderation::{AuditEntry, QueueList, ReceptionDay};
 use leptos::prelude::*;
 
 /// Bookings of one status as of now (pending by default) or the visits to mark, optionally
@@ -12,7 +12,7 @@ pub async fn moderation_queue(
     status: Option<String>,
     date: Option<String>,
     donation_type: Option<String>,
-) -> Result<Vec<QueueItem>, AppError> {
+) -> Result<QueueList, AppError> {
     use crate::domain::account::StaffRole;
     use crate::server::db::moderation::{queue, QueueFilter};
     use crate::server::{cells::parse_donation_type, moderation};
@@ -21,7 +21,18 @@ pub async fn moderation_queue(
         let date = moderation::parse_day(date.as_deref(), call.locale)?;
         let kind = parse_donation_type(donation_type.as_deref(), call.locale)?;
         let filter = QueueFilter { view, date, kind };
-        Ok(queue(&call.state.db, &filter, call.state.moment()).await?)
+        let listed = queue(&call.state.db, &filter, call.state.moment()).await?;
+        Ok(QueueList { items: listed.rows, truncated: listed.truncated })
+    })
+    .await
+}
+
+/// Reception's day: every booking of `date` (today when empty), in time order.
+#[server(endpoint = "reception_day")]
+pub async fn reception_list(date: Option<String>) -> Result<ReceptionDay, AppError> {
+    use crate::domain::account::StaffRole;
+    crate::server::frame::staff(&[StaffRole::Registrar], |call, _| async move {
+        crate::server::reception::reception_day(&call.state, date.as_deref(), call.locale).await
     })
     .await
 }

@@ -72,6 +72,22 @@ pub struct QueueItem {
     pub visit_markable: bool,
 }
 
+/// A list of bookings for registrars; `truncated` when more matched than it shows (the page
+/// then says so).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueList {
+    pub items: Vec<QueueItem>,
+    pub truncated: bool,
+}
+
+/// Reception's day: every booking of `date` in time order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceptionDay {
+    pub date: NaiveDate,
+    pub items: Vec<QueueItem>,
+    pub truncated: bool,
+}
+
 /// An audit entry as the admin page shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEntry {

@@ -19,6 +19,7 @@ pub mod moderation;
 pub mod place_cli;
 pub mod places;
 pub mod planning;
+pub mod reception;
 pub mod request;
 pub mod retention;
 pub mod serve;

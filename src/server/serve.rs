@@ -39,6 +39,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/lang/{code}", get(switch_language))
         .route("/events", get(super::events::stream))
+        .route("/staff/reception.csv", get(super::reception::download))
         .leptos_routes_with_context(&state, routes, page_context.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

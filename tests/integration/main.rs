@@ -13,6 +13,7 @@ mod foundation;
 mod moderation;
 mod places;
 mod planning;
+mod reception;
 mod rejection;
 mod staff;
 mod time;

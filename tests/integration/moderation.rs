@@ -215,7 +215,7 @@ async fn the_queue_warns_of_a_donation_too_recent_for_the_cell(backend: Backend)
         .call(ModerationQueue { status: None, date: None, donation_type: None })
         .await
         .unwrap();
-    let item = queue.iter().find(|i| i.booking_id == booking).expect("in the queue");
+    let item = queue.items.iter().find(|i| i.booking_id == booking).expect("in the queue");
     assert_eq!(item.last_donation.map(|d| d.donation_type), Some(DonationType::Plasma));
     let interval = item.warnings.iter().find_map(|w| match w {
         Warning::Interval(blocked) => Some(*blocked),
@@ -234,8 +234,8 @@ async fn donors_and_strangers_cannot_moderate(backend: Backend) {
     assert_eq!(m.f.anonymous().call(all.clone()).await, Err(AppError::Unauthorized));
     let registrar = registrar(&m.f.server, 1).await;
     let queue = registrar.call(all).await.unwrap();
-    assert_eq!(queue[0].booking_id, booking);
-    assert_eq!(queue[0].donor_email, "sneaky-0@synthetic.invalid");
+    assert_eq!(queue.items[0].booking_id, booking);
+    assert_eq!(queue.items[0].donor_email, "sneaky-0@synthetic.invalid");
     let missing_reason = registrar.call(decide(booking, "reject", None)).await;
     assert!(matches!(&missing_reason, Err(e) if e.field_message("reason").is_some()), "{missing_reason:?}");
     // Filters are validated, in the caller's language.

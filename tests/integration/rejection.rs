@@ -82,7 +82,7 @@ async fn a_rejection_names_the_centre_the_comment_and_the_next_step(backend: Bac
     }
     let queue = ModerationQueue { status: Some("rejected".into()), date: None, donation_type: None };
     let decided = registrar.call(queue).await.unwrap();
-    assert_eq!(decided[0].rejection_comment.as_deref(), Some(comment), "the registrar's queue shows the comment");
+    assert_eq!(decided.items[0].rejection_comment.as_deref(), Some(comment), "the registrar's queue shows the comment");
 
     // The interval: the next step is the day the donor can book again. A plasma donation
     // five days ago (recorded after the booking) allows plasma again from the 14th day.

@@ -92,13 +92,13 @@ async fn an_undecided_booking_is_not_reviewed_from_its_time(backend: crate::supp
     assert_eq!(c.status_for_donor(&api, booking).await, BookingStatus::Pending);
     assert!(matches!(api.book(c.later, "09:00").await, Err(AppError::Blocked(b)) if b.rule == Rule::R3));
     let registrar = c.registrar(1).await;
-    assert_eq!(ids(&registrar.call(queue("pending")).await.unwrap()), [booking]);
+    assert_eq!(ids(&registrar.call(queue("pending")).await.unwrap().items), [booking]);
 
     // At its time nothing has run, yet it is «Не рассмотрена» everywhere and holds no one.
     c.at(msk(c.day, 9, 0, 0));
     assert_eq!(c.status_for_donor(&api, booking).await, BookingStatus::NotReviewed);
-    assert!(registrar.call(queue("pending")).await.unwrap().is_empty(), "no longer in the queue");
-    let not_reviewed = registrar.call(queue("not_reviewed")).await.unwrap();
+    assert!(registrar.call(queue("pending")).await.unwrap().items.is_empty(), "no longer in the queue");
+    let not_reviewed = registrar.call(queue("not_reviewed")).await.unwrap().items;
     assert_eq!(ids(&not_reviewed), [booking]);
     assert_eq!(not_reviewed[0].status, BookingStatus::NotReviewed);
     let approve = DecideBooking { booking_id: booking, decision: "approve".into(), reason: None, comment: None };
@@ -141,19 +141,19 @@ async fn an_approved_visit_releases_the_donor_at_moscow_midnight(backend: crate:
     let api = c.donor_session(donor, now).await;
     assert!(matches!(api.book(c.later, "09:00").await, Err(AppError::Blocked(b)) if b.rule == Rule::R3));
     let registrar = c.registrar(1).await;
-    assert!(registrar.call(queue("visits_to_mark")).await.unwrap().is_empty(), "its day is not over yet");
+    assert!(registrar.call(queue("visits_to_mark")).await.unwrap().items.is_empty(), "its day is not over yet");
 
     // …and from Moscow midnight (21:00 UTC) it does not: it waits for its visit mark.
     let midnight = c.at(msk(c.day + Days::new(1), 0, 0, 0));
     assert_eq!(midnight.format("%H:%M").to_string(), "21:00");
     assert_eq!(c.status_for_donor(&api, booking).await, BookingStatus::Approved);
     let next = api.book(c.later, "09:00").await.expect("R3 released at midnight");
-    let to_mark = registrar.call(queue("visits_to_mark")).await.unwrap();
+    let to_mark = registrar.call(queue("visits_to_mark")).await.unwrap().items;
     assert_eq!(ids(&to_mark), [booking]);
     assert!(to_mark[0].visit_markable);
     let mark = MarkVisit { booking_id: booking, outcome: "donated".into() };
     assert_eq!(registrar.call(mark).await, Ok(BookingStatus::Donated));
-    assert!(registrar.call(queue("visits_to_mark")).await.unwrap().is_empty());
+    assert!(registrar.call(queue("visits_to_mark")).await.unwrap().items.is_empty());
     // The new booking stays, and the donation is on record for R5 and the intervals.
     assert_eq!(c.status_for_donor(&api, next).await, BookingStatus::Pending);
     assert_eq!(c.f.scalar("SELECT COUNT(*) FROM donations WHERE donor_id = $1", donor).await, 1);

@@ -79,22 +79,54 @@ const QUEUE: &str = "SELECT b.id AS booking_id, b.donor_id, b.status, b.created_
      JOIN time_slots s ON s.id = b.slot_id JOIN places p ON p.id = c.place_id \
      LEFT JOIN staff st ON st.id = b.decided_by";
 
-/// Bookings of the filter's view, oldest request first (at most 200), with each donor's
-/// other bookings on record and the computed warnings, as of `now`.
-pub async fn queue(db: &Db, filter: &QueueFilter, now: Moment) -> Result<Vec<QueueItem>, sqlx::Error> {
+/// The most rows one list shows; a longer one says it was cut ([`Listed::truncated`]).
+pub const QUEUE_LIMIT: usize = 200;
+/// A reception day lists every booking of the day up to this many.
+pub const DAY_LIMIT: usize = 2000;
+
+/// Rows of a list, and whether more matched than it shows.
+pub struct Listed<T> {
+    pub rows: Vec<T>,
+    pub truncated: bool,
+}
+
+/// Bookings of the filter's view, oldest request first (at most [`QUEUE_LIMIT`]), with each
+/// donor's other bookings on record and the computed warnings, as of `now`.
+pub async fn queue(db: &Db, filter: &QueueFilter, now: Moment) -> Result<Listed<QueueItem>, sqlx::Error> {
+    let condition = view_condition(filter.view);
+    load(db, &condition, filter.date, filter.kind, "b.created_at, b.id", QUEUE_LIMIT, now).await
+}
+
+/// Every booking of one day sorted by time, whatever its status: reception's list.
+pub async fn day(db: &Db, date: NaiveDate, now: Moment) -> Result<Listed<QueueItem>, sqlx::Error> {
+    load(db, "1 = 1", Some(date), None, "s.start, b.id", DAY_LIMIT, now).await
+}
+
+async fn load(
+    db: &Db,
+    condition: &str,
+    date: Option<NaiveDate>,
+    kind: Option<DonationType>,
+    order: &str,
+    limit: usize,
+    now: Moment,
+) -> Result<Listed<QueueItem>, sqlx::Error> {
     let tz = now.tz;
     let local = now.local();
     let today = local.date();
     // Whole seconds: a time of day is stored without fractions.
     let time_now = local.time().with_nanosecond(0).unwrap_or(local.time());
-    let kind = filter.kind.map(|k| k.code());
-    let condition = view_condition(filter.view);
-    let rows: Vec<QueueRow> = on_pool!(db, pool => sqlx::query_as(&format!(
+    let kind = kind.map(|k| k.code());
+    // One row more than shown tells whether the list was cut.
+    let fetch = i64::try_from(limit + 1).unwrap_or(i64::MAX);
+    let mut rows: Vec<QueueRow> = on_pool!(db, pool => sqlx::query_as(&format!(
         "{QUEUE} WHERE {condition} AND ($3 IS NULL OR c.date = $3) AND ($4 IS NULL OR c.donation_type = $4) \
-         ORDER BY b.created_at, b.id LIMIT 200"
-    )).bind(today).bind(time_now).bind(filter.date).bind(kind).fetch_all(pool).await?);
+         ORDER BY {order} LIMIT $5"
+    )).bind(today).bind(time_now).bind(date).bind(kind).bind(fetch).fetch_all(pool).await?);
+    let truncated = rows.len() > limit;
+    rows.truncate(limit);
     if rows.is_empty() {
-        return Ok(Vec::new());
+        return Ok(Listed { rows: Vec::new(), truncated });
     }
     // Ids are integers from the database, so listing them in the SQL is safe.
     let donors = rows.iter().map(|r| r.donor_id.to_string()).collect::<Vec<_>>().join(",");
@@ -117,7 +149,8 @@ pub async fn queue(db: &Db, filter: &QueueFilter, now: Moment) -> Result<Vec<Que
         let other = OtherBooking { date: o.date, time: o.start, status, donation_type: decode(&o.donation_type)? };
         by_donor.entry(o.donor_id).or_default().push((o.id, other));
     }
-    rows.into_iter()
+    let items = rows
+        .into_iter()
         .map(|r| {
             let others: Vec<OtherBooking> = by_donor
                 .get(&r.donor_id)
@@ -154,7 +187,8 @@ pub async fn queue(db: &Db, filter: &QueueFilter, now: Moment) -> Result<Vec<Que
                 decided_by: r.decided_by,
             })
         })
-        .collect()
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    Ok(Listed { rows: items, truncated })
 }
 
 /// The booking as it stood when someone else got there first.

@@ -10,5 +10,6 @@ pub mod not_found;
 pub mod password;
 pub mod places;
 pub mod planning;
+pub mod reception;
 pub mod register;
 pub mod staff;

@@ -37,7 +37,7 @@ pub fn ModerationPage() -> impl IntoView {
     view! {
         <Title text=t.moderation_title />
         <h1>{t.moderation_title}</h1>
-        <p class="muted">{t.moderation_lead}</p>
+        <p class="muted">{t.moderation_lead}" "<a href="/staff/reception">{t.reception_title}</a></p>
         <Filters status=param("status") date=param("date") kind=param("type") />
         <div aria-live="polite">
             <ErrorSummary error=decide_error />
@@ -46,14 +46,20 @@ pub fn ModerationPage() -> impl IntoView {
         <Transition>
             {move || Suspend::new(async move {
                 match queue.await {
-                    Ok(items) if items.is_empty() => view! {
+                    Ok(list) if list.items.is_empty() => view! {
                         <p class="empty-state" data-testid="queue-empty">{t.moderation_empty}</p>
                     }.into_any(),
-                    Ok(items) => view! {
-                        <ol class="queue" data-testid="queue">
-                            {items.into_iter().map(|item| view! { <QueueRow item decide visit locale /> }).collect_view()}
-                        </ol>
-                    }.into_any(),
+                    Ok(list) => {
+                        let shown = list.items.len();
+                        view! {
+                            <ol class="queue" data-testid="queue">
+                                {list.items.into_iter().map(|item| view! { <QueueRow item decide visit locale /> }).collect_view()}
+                            </ol>
+                            {list.truncated.then(|| view! {
+                                <p class="notice notice--warning" role="status" data-testid="queue-truncated">{(t.list_truncated)(shown)}</p>
+                            })}
+                        }.into_any()
+                    }
                     Err(error) => refused(error),
                 }
             })}

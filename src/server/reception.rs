@@ -1,0 +1,130 @@
+//! Reception's day: every booking of one date sorted by time, and the same list as a CSV file
+//! for Excel (UTF-8 with a byte-order mark, `;` between fields as Excel expects in a Russian
+//! locale, CRLF line ends).
+
+use super::db::moderation::{day, Listed};
+use super::moderation::parse_day;
+use super::request;
+use super::state::AppState;
+use crate::domain::account::StaffRole;
+use crate::domain::{Labelled, Locale};
+use crate::error::AppError;
+use crate::i18n::texts;
+use crate::model::moderation::{QueueItem, ReceptionDay};
+use axum::extract::{Query, State};
+use axum::http::{header, request::Parts, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+
+/// The day asked for (today when none), with its bookings.
+pub async fn reception_day(state: &AppState, date: Option<&str>, locale: Locale) -> Result<ReceptionDay, AppError> {
+    let date = parse_day(date, locale)?.unwrap_or_else(|| state.now_local().date());
+    let Listed { rows, truncated } = day(&state.db, date, state.moment()).await?;
+    Ok(ReceptionDay { date, items: rows, truncated })
+}
+
+/// One CSV field: quoted when it holds the separator, a quote or a line break. A leading
+/// `=`, `+`, `-` or `@` is prefixed with `'` so that Excel never runs a donor's text as a formula.
+fn field(value: &str) -> String {
+    let value = match value.chars().next() {
+        Some('=' | '+' | '-' | '@') => format!("'{value}"),
+        _ => value.to_owned(),
+    };
+    if value.contains([';', '"', '\n', '\r']) {
+        format!("\"{}\"", value.replace('"', "\"\""))
+    } else {
+        value
+    }
+}
+
+/// The day as CSV: a header row, then one row per booking in time order.
+pub fn csv(date: NaiveDate, items: &[QueueItem], locale: Locale) -> String {
+    let t = texts(locale);
+    let mut out = String::from("\u{feff}");
+    let header = [
+        t.label_time,
+        t.label_status,
+        t.label_donation_type,
+        t.label_place,
+        t.label_email,
+        t.label_blood_group,
+        t.label_donor_code,
+        t.moderation_last_donation,
+    ];
+    out.push_str(&header.iter().map(|h| field(h)).collect::<Vec<_>>().join(";"));
+    out.push_str("\r\n");
+    for item in items {
+        let blood = format!(
+            "{} {} {}",
+            item.blood.group.label(locale),
+            item.blood.rh.label(locale),
+            item.blood.kell.label(locale)
+        );
+        let last = item
+            .last_donation
+            .map(|d| format!("{} {}", locale.format_date(d.on), d.donation_type.label(locale)))
+            .unwrap_or_default();
+        let row = [
+            format!("{} {}", locale.format_date(date), item.time.format("%H:%M")),
+            item.status.label(locale).to_owned(),
+            item.donation_type.label(locale).to_owned(),
+            item.place_name.clone(),
+            item.donor_email.clone(),
+            blood,
+            item.donor_code.clone(),
+            last,
+        ];
+        out.push_str(&row.iter().map(|v| field(v)).collect::<Vec<_>>().join(";"));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+#[derive(serde::Deserialize)]
+pub struct DayQuery {
+    date: Option<String>,
+}
+
+/// `GET /staff/reception.csv?date=YYYY-MM-DD`: registrars (and admins) only.
+pub async fn download(State(state): State<AppState>, parts: Parts, Query(q): Query<DayQuery>) -> Response {
+    let locale = request::locale(&parts);
+    let result = async {
+        request::require_staff(&state, &parts, &[StaffRole::Registrar]).await?;
+        reception_day(&state, q.date.as_deref(), locale).await
+    }
+    .await;
+    match result {
+        Ok(day) => {
+            let name = format!("attachment; filename=\"reception-{}.csv\"", day.date);
+            (
+                [
+                    (header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8")),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        HeaderValue::from_str(&name).unwrap_or(HeaderValue::from_static("attachment")),
+                    ),
+                    (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+                ],
+                csv(day.date, &day.items, locale),
+            )
+                .into_response()
+        }
+        Err(error) => {
+            let status = StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            (status, [(header::CACHE_CONTROL, "no-store")], error.to_string()).into_response()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_are_quoted_and_formulas_defused() {
+        assert_eq!(field("ул. Донорская, 1"), "ул. Донорская, 1");
+        assert_eq!(field("a;b"), "\"a;b\"");
+        assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(field("=HYPERLINK(1)"), "'=HYPERLINK(1)");
+    }
+}
