@@ -46,8 +46,9 @@ export function cellOn(page: Page, shown: string) {
   return page.locator('.cabinet-cells section.day').filter({ hasText: shown }).getByTestId('cell-card');
 }
 
-/** A new donor with a pending booking of the first fitting demo cell, cabinet open. */
-export async function donorWithPendingBooking(page: Page, info: TestInfo): Promise<string> {
+/** A new donor with a pending booking of the first fitting demo cell, cabinet open:
+ *  their address and the booking's day (YYYY-MM-DD). */
+export async function donorWithPendingBookingOn(page: Page, info: TestInfo): Promise<{ email: string; date: string }> {
   const email = uniqueEmail(info);
   await registerConfirmAndLogIn(page, email);
   // The same server function the dialog uses.
@@ -59,6 +60,10 @@ export async function donorWithPendingBooking(page: Page, info: TestInfo): Promi
   await page.goto('/cabinet');
   await expectHydrated(page);
   await expect(page.getByTestId('booking').first().getByTestId('booking-status')).toHaveText('На утверждении');
-  return email;
+  return { email, date: cell.date };
 }
 
+/** As [`donorWithPendingBookingOn`], the address only. */
+export async function donorWithPendingBooking(page: Page, info: TestInfo): Promise<string> {
+  return (await donorWithPendingBookingOn(page, info)).email;
+}
