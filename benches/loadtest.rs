@@ -120,11 +120,17 @@ async fn live_latencies(db: &Db, decide_on: &str, listen_on: &str, bookings: &[i
     use donor_booking::domain::account::{Principal, StaffRole};
     use donor_booking::server::auth::sessions;
     let email = format!("bench-{}@registrar.invalid", rand::random::<u32>());
-    let staff =
-        donor_booking::server::db::accounts::create_staff(db, &email, "!bench", StaffRole::Registrar, Utc::now())
-            .await
-            .unwrap()
-            .unwrap();
+    let staff = donor_booking::server::db::accounts::create_staff(
+        db,
+        &email,
+        "!bench",
+        StaffRole::Registrar,
+        Utc::now(),
+        false,
+    )
+    .await
+    .unwrap()
+    .unwrap();
     let session = sessions::create(db, Principal::Staff { id: staff, role: StaffRole::Registrar }, Utc::now(), None)
         .await
         .unwrap();

@@ -15,6 +15,7 @@ use crate::ui::pages::planning::PlanningPage;
 use crate::ui::pages::reception::ReceptionPage;
 use crate::ui::pages::register::{RegisterPage, RegisteredPage};
 use crate::ui::pages::staff::StaffHomePage;
+use crate::ui::pages::staff_password::StaffPasswordPage;
 use crate::ui::pages::{home::HomePage, not_found::NotFound};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -77,6 +78,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff/planning") view=PlanningPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/places") view=PlacesPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/reception") view=ReceptionPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/password") view=StaffPasswordPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/:area") view=StaffHomePage ssr=SsrMode::Async />
                 </Routes>
             </main>

@@ -22,6 +22,10 @@ pub enum AppError {
     Unauthorized,
     #[error("forbidden")]
     Forbidden,
+    /// A staff member must choose a new password before anything else (a first password
+    /// from an admin, or a reset an admin forced).
+    #[error("password change required")]
+    PasswordChangeRequired,
     #[error("not found")]
     NotFound,
     /// Someone else changed the same thing first.
@@ -58,7 +62,7 @@ impl AppError {
         match self {
             AppError::Validation { .. } => 422,
             AppError::Unauthorized => 401,
-            AppError::Forbidden => 403,
+            AppError::Forbidden | AppError::PasswordChangeRequired => 403,
             AppError::NotFound => 404,
             AppError::Conflict { .. } | AppError::Blocked(_) => 409,
             AppError::RateLimited { .. } => 429,

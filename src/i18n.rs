@@ -6,6 +6,16 @@ use crate::domain::donor_code::DonorCodeError;
 use crate::domain::Locale;
 
 pub struct Texts {
+    pub password_same_as_current: &'static str,
+    pub staff_password_title: &'static str,
+    pub staff_password_required: &'static str,
+    pub staff_password_lead: &'static str,
+    pub staff_password_saved: &'static str,
+    pub staff_password_submit: &'static str,
+    pub staff_password_continue: &'static str,
+    pub staff_must_change: &'static str,
+    pub staff_force_reset: &'static str,
+    pub staff_my_password: &'static str,
     pub reception_title: &'static str,
     pub reception_show: &'static str,
     pub reception_heading: fn(&str, &str, usize) -> String,
@@ -291,6 +301,16 @@ fn ru_plural<'a>(n: u64, one: &'a str, few: &'a str, many: &'a str) -> &'a str {
 }
 
 const RU: Texts = Texts {
+    password_same_as_current: "Новый пароль должен отличаться от текущего.",
+    staff_password_title: "Смена пароля",
+    staff_password_required: "Перед началом работы задайте свой пароль: пароль, выданный администратором, больше не действует для работы.",
+    staff_password_lead: "Укажите текущий пароль и новый. Остальные Ваши сеансы будут завершены.",
+    staff_password_saved: "Пароль изменён.",
+    staff_password_submit: "Сменить пароль",
+    staff_password_continue: "Перейти к работе",
+    staff_must_change: "ожидает смены пароля",
+    staff_force_reset: "Потребовать смену пароля",
+    staff_my_password: "Мой пароль",
     reception_title: "Приём доноров",
     reception_show: "Показать",
     reception_heading: |date, weekday, n| format!("{date}, {weekday} — записей: {n}"),
@@ -566,6 +586,16 @@ const RU: Texts = Texts {
 };
 
 const EN: Texts = Texts {
+    password_same_as_current: "The new password must differ from the current one.",
+    staff_password_title: "Change your password",
+    staff_password_required: "Before you start, choose your own password: the one an admin gave you no longer lets you work.",
+    staff_password_lead: "Enter your current password and a new one. Your other sessions will end.",
+    staff_password_saved: "Your password was changed.",
+    staff_password_submit: "Change the password",
+    staff_password_continue: "Go to work",
+    staff_must_change: "must choose a password",
+    staff_force_reset: "Require a new password",
+    staff_my_password: "My password",
     reception_title: "Reception",
     reception_show: "Show",
     reception_heading: |date, weekday, n| format!("{date}, {weekday} — bookings: {n}"),

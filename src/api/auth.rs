@@ -102,8 +102,15 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
             sessions::delete(&call.state.db, &old).await?;
         }
         request::set_cookie(&sessions::set_cookie_header(&secret, call.state.settings.is_https()));
+        let must_change = match principal {
+            Principal::Staff { id, .. } => {
+                crate::server::db::accounts::staff_must_change_password(&call.state.db, id).await?
+            }
+            Principal::Donor { .. } => false,
+        };
         call.redirect(match principal {
             Principal::Donor { .. } => "/cabinet",
+            Principal::Staff { .. } if must_change => "/staff/password?required=1",
             Principal::Staff { role, .. } => role.home_path(),
         });
         Ok(())

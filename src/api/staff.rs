@@ -18,6 +18,7 @@ pub async fn list_staff() -> Result<Vec<StaffMember>, AppError> {
                     email: s.email,
                     role: decode(&s.role)?,
                     disabled: s.disabled,
+                    must_change_password: s.must_change_password,
                     is_me: s.id == staff.id,
                 })
             })
@@ -55,6 +56,56 @@ pub async fn disable_staff(id: i64) -> Result<(), AppError> {
             return Err(AppError::NotFound);
         }
         tracing::info!(staff_id = id, by = staff.id, "staff account disabled");
+        Ok(())
+    })
+    .await
+}
+
+/// A staff member changes their own password (the current one is required). Allowed while
+/// they must change it: it is how they clear that.
+#[server(endpoint = "change_staff_password")]
+pub async fn change_staff_password(
+    current_password: String,
+    new_password: String,
+    new_password_confirmation: String,
+) -> Result<(), AppError> {
+    use crate::server::{accounts, request};
+    crate::server::frame::staff_self(|call, staff| async move {
+        let session = request::session_secret(&call.state, &call.parts);
+        accounts::change_staff_password(
+            &call.state,
+            (staff.id, staff.role),
+            session.as_deref(),
+            &current_password,
+            &new_password,
+            &new_password_confirmation,
+            call.locale,
+        )
+        .await?;
+        call.redirect_form_post("/staff/password?changed=1");
+        Ok(())
+    })
+    .await
+}
+
+/// An admin requires a staff member to choose a new password: their sessions end, and their
+/// next login leads to the password form.
+#[server(endpoint = "force_password_change")]
+pub async fn force_password_change(id: i64) -> Result<(), AppError> {
+    use crate::domain::account::{Principal, StaffRole};
+    use crate::server::auth::sessions;
+    use crate::server::db::accounts;
+    crate::server::frame::staff(&[StaffRole::Admin], |call, staff| async move {
+        if id == staff.id {
+            return Err(AppError::Forbidden);
+        }
+        if !accounts::force_staff_password_change(&call.state.db, id).await? {
+            return Err(AppError::NotFound);
+        }
+        // The role does not matter for ending sessions.
+        sessions::delete_all_of(&call.state.db, Principal::Staff { id, role: StaffRole::Registrar }, None).await?;
+        tracing::info!(staff_id = id, by = staff.id, "staff password change required");
+        call.redirect_form_post("/staff/admin");
         Ok(())
     })
     .await

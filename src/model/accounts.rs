@@ -46,6 +46,8 @@ pub struct StaffMember {
     pub email: String,
     pub role: StaffRole,
     pub disabled: bool,
+    /// Has not chosen their own password yet (or an admin required a new one).
+    pub must_change_password: bool,
     /// The admin looking at the list.
     pub is_me: bool,
 }

@@ -305,6 +305,34 @@ pub async fn change_password(
     Ok(())
 }
 
+/// A staff member changes their own password (the current one is required); their other
+/// sessions end, and a must-change flag clears.
+pub async fn change_staff_password(
+    state: &AppState,
+    (staff_id, role): (i64, crate::domain::account::StaffRole),
+    current_session: Option<&str>,
+    current: &str,
+    new: &str,
+    confirmation: &str,
+    locale: Locale,
+) -> Result<(), AppError> {
+    let t = texts(locale);
+    check_password_fields(new, confirmation, "new_password", locale)
+        .map_err(|e| AppError::Validation { errors: vec![e] })?;
+    let stored = store::staff_password_hash(&state.db, staff_id).await?;
+    if !state.passwords.verify(current, stored.as_deref()).await {
+        return Err(AppError::validation("current_password", t.current_password_wrong));
+    }
+    if current == new {
+        return Err(AppError::validation("new_password", t.password_same_as_current));
+    }
+    let hash = state.passwords.hash(new).await?;
+    store::set_staff_password(&state.db, staff_id, &hash).await?;
+    sessions::delete_all_of(&state.db, Principal::Staff { id: staff_id, role }, current_session).await?;
+    tracing::info!(staff_id, "staff password changed");
+    Ok(())
+}
+
 /// Sends a reset link to a donor's address. Answers the same for any address.
 pub async fn request_password_reset(state: &AppState, email: &str, locale: Locale) -> Result<(), AppError> {
     match donor_asking_by_mail(state, email, "reset", locale).await? {
@@ -377,7 +405,7 @@ pub async fn add_staff(
         return Err(AppError::validation("email", t.email_taken));
     }
     let hash = state.passwords.hash(password).await?;
-    match store::create_staff(&state.db, &email, &hash, role, state.clock.now()).await? {
+    match store::create_staff(&state.db, &email, &hash, role, state.clock.now(), true).await? {
         Some(_) => Ok(()),
         None => Err(AppError::validation("email", t.email_taken)),
     }

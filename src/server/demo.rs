@@ -96,7 +96,7 @@ pub async fn seed_accounts(db: &Db, today: NaiveDate, now: DateTime<Utc>) -> any
         let hash = passwords.hash(password).await?;
         match role {
             Some(role) => {
-                accounts::create_staff(db, email, &hash, role, now).await?;
+                accounts::create_staff(db, email, &hash, role, now, false).await?;
             }
             None => on_pool!(db, pool => {
                 let code = if email == DEMO_PLASMA_DONOR { "DEMO0002" } else { "DEMO0001" };

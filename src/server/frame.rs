@@ -97,6 +97,18 @@ where
     .await
 }
 
+/// Any staff member, also one who must change their password: their own account only.
+pub async fn staff_self<T, Fut>(body: impl FnOnce(Call, Staff) -> Fut) -> Result<T, AppError>
+where
+    Fut: Future<Output = Result<T, AppError>>,
+{
+    run(|call| async move {
+        let (id, role) = request::require_any_staff(&call.state, &call.parts).await?;
+        body(call, Staff { id, role }).await
+    })
+    .await
+}
+
 /// Only staff with one of `roles` (admins may do everything staff may).
 pub async fn staff<T, Fut>(roles: &[StaffRole], body: impl FnOnce(Call, Staff) -> Fut) -> Result<T, AppError>
 where

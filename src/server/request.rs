@@ -56,10 +56,24 @@ pub async fn require_donor(state: &AppState, parts: &Parts) -> Result<i64, AppEr
     }
 }
 
-/// A staff member with one of `roles` (admins may do everything staff may).
+/// A staff member with one of `roles` (admins may do everything staff may) who has chosen
+/// their own password.
 pub async fn require_staff(state: &AppState, parts: &Parts, roles: &[StaffRole]) -> Result<(i64, StaffRole), AppError> {
+    let (id, role) = require_any_staff(state, parts).await?;
+    if !(role == StaffRole::Admin || roles.contains(&role)) {
+        return Err(AppError::Forbidden);
+    }
+    if super::db::accounts::staff_must_change_password(&state.db, id).await? {
+        return Err(AppError::PasswordChangeRequired);
+    }
+    Ok((id, role))
+}
+
+/// Any logged-in staff member, whether or not they must change their password first: for
+/// changing it.
+pub async fn require_any_staff(state: &AppState, parts: &Parts) -> Result<(i64, StaffRole), AppError> {
     match principal(state, parts).await? {
-        Some(Principal::Staff { id, role }) if role == StaffRole::Admin || roles.contains(&role) => Ok((id, role)),
+        Some(Principal::Staff { id, role }) => Ok((id, role)),
         Some(_) => Err(AppError::Forbidden),
         None => Err(AppError::Unauthorized),
     }

@@ -32,7 +32,7 @@ pub async fn add(db: &Db, email: &str, role: StaffRole) -> anyhow::Result<()> {
     let (password, confirmation) = read_password()?;
     check_new_password(&password, &confirmation, is_common).map_err(|e| anyhow::anyhow!(t.password_error(e)))?;
     let hash = Passwords::new(1)?.hash(&password).await?;
-    match accounts::create_staff(db, &email, &hash, role, chrono::Utc::now()).await? {
+    match accounts::create_staff(db, &email, &hash, role, chrono::Utc::now(), false).await? {
         Some(id) => {
             println!("staff account {id} created: {email} ({})", role.code());
             Ok(())

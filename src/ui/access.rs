@@ -11,6 +11,7 @@ pub fn refused(error: AppError) -> AnyView {
     match error {
         AppError::Unauthorized => view! { <Redirect path="/login" /> }.into_any(),
         AppError::Forbidden => view! { <Redirect path="/" /> }.into_any(),
+        AppError::PasswordChangeRequired => view! { <Redirect path="/staff/password?required=1" /> }.into_any(),
         _ => {
             let t = texts(use_locale());
             view! { <p class="error-banner" role="alert">{t.error_generic}</p> }.into_any()

@@ -2,12 +2,16 @@
 //! server functions, and who may call what — on SQLite and PostgreSQL.
 
 use crate::support::api::Api;
-use crate::support::{login, run_cli_with_input, Backend, ServerOptions, TestServer};
+use crate::support::{login, run_cli_with_input, staff_session, Backend, ServerOptions, TestServer};
 use donor_booking::api::auth::CurrentSession;
+use donor_booking::api::moderation::ModerationQueue;
+use donor_booking::api::planning::PlanningOverview;
 use donor_booking::api::profile::MyProfile;
-use donor_booking::api::staff::{AddStaff, DisableStaff, ListStaff};
+use donor_booking::api::staff::{AddStaff, ChangeStaffPassword, DisableStaff, ForcePasswordChange, ListStaff};
 use donor_booking::domain::account::StaffRole;
+use donor_booking::domain::Locale;
 use donor_booking::error::AppError;
+use donor_booking::i18n::texts;
 use donor_booking::model::accounts::SessionInfo;
 use reqwest::StatusCode;
 
@@ -74,9 +78,26 @@ async fn admins_add_list_and_disable_staff(backend: Backend) {
     let registrar = list.iter().find(|m| m.email == "reg@centre.example").expect("listed");
     assert_eq!(registrar.role, StaffRole::Registrar);
 
-    // The registrar is logged in; the admin disables them; their session ends at once.
+    assert!(registrar.must_change_password, "an account an admin made needs its own password");
+
+    // At first login the registrar is sent to choose a password; until then no work is possible.
     let (registrar_api, landing) = logged_in(&server, "reg@centre.example", "registrar-phrase-77").await;
+    assert_eq!(landing, "/staff/password?required=1");
+    let queue = ModerationQueue { status: None, date: None, donation_type: None };
+    assert_eq!(registrar_api.call(queue.clone()).await, Err(AppError::PasswordChangeRequired));
+    let t = texts(Locale::Ru);
+    let wrong = registrar_api.call(change("not-the-password", "my-own-phrase-88")).await.unwrap_err();
+    assert_eq!(wrong.field_message("current_password"), Some(t.current_password_wrong));
+    let same = registrar_api.call(change("registrar-phrase-77", "registrar-phrase-77")).await.unwrap_err();
+    assert_eq!(same.field_message("new_password"), Some(t.password_same_as_current));
+    assert_eq!(registrar_api.call(change("registrar-phrase-77", "my-own-phrase-88")).await, Ok(()));
+    assert!(registrar_api.call(queue).await.is_ok(), "works once the password is their own");
+    let (registrar_api, landing) = logged_in(&server, "reg@centre.example", "my-own-phrase-88").await;
     assert_eq!(landing, "/staff/moderation");
+    let list = admin.call(ListStaff {}).await.unwrap();
+    assert!(!list.iter().find(|m| m.id == registrar.id).unwrap().must_change_password);
+
+    // The admin disables them; their session ends at once.
     assert_eq!(
         registrar_api.call(CurrentSession {}).await,
         Ok(Some(SessionInfo::Staff { role: StaffRole::Registrar }))
@@ -86,7 +107,7 @@ async fn admins_add_list_and_disable_staff(backend: Backend) {
     let relogin = server
         .client()
         .post(server.url("/api/login"))
-        .form(&[("email", "reg@centre.example"), ("password", "registrar-phrase-77")])
+        .form(&[("email", "reg@centre.example"), ("password", "my-own-phrase-88")])
         .send()
         .await
         .unwrap();
@@ -126,7 +147,45 @@ async fn staff_functions_refuse_donors_and_strangers(backend: Backend) {
     assert_eq!(planner.call(MyProfile {}).await, Err(AppError::Forbidden));
 }
 
+fn change(current: &str, new: &str) -> ChangeStaffPassword {
+    ChangeStaffPassword {
+        current_password: current.into(),
+        new_password: new.into(),
+        new_password_confirmation: new.into(),
+    }
+}
+
+async fn staff_change_their_password_and_admins_can_require_a_new_one(backend: Backend) {
+    let server = server(backend).await;
+    add_admin(&server).await;
+    let (admin, _) = logged_in(&server, "admin@centre.example", ADMIN_PASSWORD).await;
+    // The admin changes their own password; their other sessions end, this one stays.
+    let (other_admin_tab, _) = logged_in(&server, "admin@centre.example", ADMIN_PASSWORD).await;
+    assert_eq!(admin.call(change(ADMIN_PASSWORD, "admin-new-phrase-99")).await, Ok(()));
+    assert_eq!(other_admin_tab.call(ListStaff {}).await, Err(AppError::Unauthorized), "other sessions end");
+    assert!(admin.call(ListStaff {}).await.is_ok());
+
+    // A planner made on the command line chose their password; the admin requires a new one.
+    let planner_email = "planner@centre.example";
+    let planner = staff_session(&server, planner_email, "planner", "planner-long-phrase-1").await;
+    let planner = Api::from_client(&server.base, planner);
+    assert!(planner.call(PlanningOverview {}).await.is_ok());
+    let id = admin.call(ListStaff {}).await.unwrap().into_iter().find(|m| m.email == planner_email).unwrap().id;
+    assert_eq!(admin.call(ForcePasswordChange { id }).await, Ok(()));
+    assert_eq!(planner.call(PlanningOverview {}).await, Err(AppError::Unauthorized), "their sessions ended");
+    let (planner, landing) = logged_in(&server, planner_email, "planner-long-phrase-1").await;
+    assert_eq!(landing, "/staff/password?required=1");
+    assert_eq!(planner.call(PlanningOverview {}).await, Err(AppError::PasswordChangeRequired));
+    assert_eq!(planner.call(change("planner-long-phrase-1", "planner-fresh-phrase-2")).await, Ok(()));
+    assert!(planner.call(PlanningOverview {}).await.is_ok());
+    // Only admins may require it, and not of themselves.
+    assert_eq!(planner.call(ForcePasswordChange { id }).await, Err(AppError::Forbidden));
+    let me = admin.call(ListStaff {}).await.unwrap().into_iter().find(|m| m.is_me).unwrap().id;
+    assert_eq!(admin.call(ForcePasswordChange { id: me }).await, Err(AppError::Forbidden));
+}
+
 on_both_backends!(
+    staff_change_their_password_and_admins_can_require_a_new_one,
     the_first_admin_comes_from_the_command_line,
     admins_add_list_and_disable_staff,
     staff_functions_refuse_donors_and_strangers,

@@ -122,11 +122,12 @@ pub async fn create_staff(
     password_hash: &str,
     role: StaffRole,
     now: DateTime<Utc>,
+    must_change_password: bool,
 ) -> Result<Option<i64>, sqlx::Error> {
     Ok(on_pool!(db, pool => sqlx::query_scalar(
-        "INSERT INTO staff (email, password_hash, role, created_at) VALUES ($1, $2, $3, $4) \
+        "INSERT INTO staff (email, password_hash, role, created_at, must_change_password) VALUES ($1, $2, $3, $4, $5) \
          ON CONFLICT (email) DO NOTHING RETURNING id",
-    ).bind(email).bind(password_hash).bind(role.code()).bind(now).fetch_optional(pool).await?))
+    ).bind(email).bind(password_hash).bind(role.code()).bind(now).bind(must_change_password).fetch_optional(pool).await?))
 }
 
 pub(crate) fn donor_codes(blood: &BloodProfile) -> (&'static str, &'static str, &'static str) {
@@ -206,6 +207,37 @@ pub async fn set_donor_code(db: &Db, donor_id: i64, code: &str, now: DateTime<Ut
     Ok(())
 }
 
+/// A staff member's password hash, for changing it.
+pub async fn staff_password_hash(db: &Db, staff_id: i64) -> Result<Option<String>, sqlx::Error> {
+    Ok(on_pool!(db, pool => sqlx::query_scalar("SELECT password_hash FROM staff WHERE id = $1")
+        .bind(staff_id).fetch_optional(pool).await?))
+}
+
+/// Sets a staff member's own new password; the must-change flag clears with it.
+pub async fn set_staff_password(db: &Db, staff_id: i64, hash: &str) -> Result<(), sqlx::Error> {
+    on_pool!(db, pool => {
+        sqlx::query("UPDATE staff SET password_hash = $1, must_change_password = FALSE WHERE id = $2")
+            .bind(hash).bind(staff_id).execute(pool).await?;
+    });
+    Ok(())
+}
+
+/// Whether the staff member must choose a new password before working.
+pub async fn staff_must_change_password(db: &Db, staff_id: i64) -> Result<bool, sqlx::Error> {
+    let flag: Option<bool> = on_pool!(db, pool => sqlx::query_scalar("SELECT must_change_password FROM staff WHERE id = $1")
+        .bind(staff_id).fetch_optional(pool).await?);
+    Ok(flag.unwrap_or(false))
+}
+
+/// An admin forces a staff member to choose a new password at their next step. Returns
+/// whether there was such an active account.
+pub async fn force_staff_password_change(db: &Db, staff_id: i64) -> Result<bool, sqlx::Error> {
+    Ok(on_pool!(db, pool => sqlx::query(
+        "UPDATE staff SET must_change_password = TRUE WHERE id = $1 AND disabled_at IS NULL"
+    ).bind(staff_id).execute(pool).await?.rows_affected())
+        > 0)
+}
+
 pub async fn donor_password_hash(db: &Db, donor_id: i64) -> Result<Option<String>, sqlx::Error> {
     Ok(on_pool!(db, pool => sqlx::query_scalar("SELECT password_hash FROM donors WHERE id = $1")
         .bind(donor_id).fetch_optional(pool).await?))
@@ -225,11 +257,13 @@ pub struct StaffRow {
     pub email: String,
     pub role: String,
     pub disabled: bool,
+    pub must_change_password: bool,
 }
 
 pub async fn list_staff(db: &Db) -> Result<Vec<StaffRow>, sqlx::Error> {
     Ok(on_pool!(db, pool => sqlx::query_as(
-        "SELECT id, email, role, (disabled_at IS NOT NULL) AS disabled FROM staff ORDER BY disabled_at IS NOT NULL, email",
+        "SELECT id, email, role, (disabled_at IS NOT NULL) AS disabled, must_change_password FROM staff \
+         ORDER BY disabled_at IS NOT NULL, email",
     ).fetch_all(pool).await?))
 }
 

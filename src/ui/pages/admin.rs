@@ -1,6 +1,6 @@
 //! The admin's page: staff accounts listed, added and disabled.
 
-use crate::api::staff::{list_staff, AddStaff, DisableStaff};
+use crate::api::staff::{list_staff, AddStaff, DisableStaff, ForcePasswordChange};
 use crate::domain::account::StaffRole;
 use crate::domain::{Coded, Labelled};
 use crate::i18n::texts;
@@ -16,7 +16,9 @@ pub fn AdminPage() -> impl IntoView {
     let t = texts(locale);
     let add = ServerAction::<AddStaff>::new();
     let disable = ServerAction::<DisableStaff>::new();
-    let staff = Resource::new(move || (add.version().get(), disable.version().get()), |_| list_staff());
+    let force = ServerAction::<ForcePasswordChange>::new();
+    let staff =
+        Resource::new(move || (add.version().get(), disable.version().get(), force.version().get()), |_| list_staff());
     let error: FormError = Signal::derive(move || add.value().get().and_then(Result::err));
     let roles: Vec<(String, String)> =
         StaffRole::ALL.iter().map(|r| (r.code().to_owned(), r.label(locale).to_owned())).collect();
@@ -30,6 +32,7 @@ pub fn AdminPage() -> impl IntoView {
             <a href="/staff/reception">{t.reception_title}</a>
             <a href="/staff/intervals">{t.intervals_title}</a>
             <a href="/staff/audit">{t.audit_title}</a>
+            <a href="/staff/password">{t.staff_my_password}</a>
         </nav>
         <Transition>
             {move || Suspend::new(async move {
@@ -50,8 +53,21 @@ pub fn AdminPage() -> impl IntoView {
                                         <tr>
                                             <td>{m.email.clone()}{m.is_me.then(|| format!(" ({})", t.staff_self))}</td>
                                             <td>{m.role.label(locale)}</td>
-                                            <td>{if m.disabled { t.staff_disabled } else { t.staff_active }}</td>
                                             <td>
+                                                {if m.disabled { t.staff_disabled } else { t.staff_active }}
+                                                {(m.must_change_password && !m.disabled).then(|| format!(", {}", t.staff_must_change))}
+                                            </td>
+                                            <td>
+                                                {(!m.disabled && !m.is_me && !m.must_change_password).then({
+                                                    let email = m.email.clone();
+                                                    move || view! {
+                                                    <ActionForm action=force attr:class="inline-form">
+                                                        <input type="hidden" name="id" value=m.id />
+                                                        <button type="submit" class="button button--small button--secondary" aria-label=format!("{} {}", t.staff_force_reset, email)>
+                                                            {t.staff_force_reset}
+                                                        </button>
+                                                    </ActionForm>
+                                                }})}
                                                 {(!m.disabled && !m.is_me).then(|| view! {
                                                     <ActionForm action=disable attr:class="inline-form">
                                                         <input type="hidden" name="id" value=m.id />

@@ -13,3 +13,4 @@ pub mod planning;
 pub mod reception;
 pub mod register;
 pub mod staff;
+pub mod staff_password;
