@@ -3,7 +3,7 @@
 
 use super::auth::sessions;
 use super::auth::tokens::{hash_secret, new_secret};
-use super::db::accounts::{self as store, AccountKind, TokenPurpose, TokenUse};
+use super::db::accounts::{self as store, AccountKind, TokenOwner, TokenPurpose, TokenUse};
 use super::db::in_write_tx;
 use super::mail::{outbox, templates, Email};
 use super::state::AppState;
@@ -145,11 +145,13 @@ pub async fn register(
 
 pub async fn confirm_email(state: &AppState, token: &str) -> Result<Confirmation, AppError> {
     let now = state.clock.now();
-    Ok(match store::use_donor_token(&state.db, &hash_secret(token.trim()), TokenPurpose::ConfirmEmail, now).await? {
-        TokenUse::Used { donor_id } => {
+    Ok(match store::use_token(&state.db, &hash_secret(token.trim()), TokenPurpose::ConfirmEmail, now).await? {
+        TokenUse::Used(TokenOwner::Donor(donor_id)) => {
             store::mark_email_confirmed(&state.db, donor_id, now).await?;
             Confirmation::Confirmed
         }
+        // Confirmation tokens are only ever issued to donors.
+        TokenUse::Used(TokenOwner::Staff(_)) => Confirmation::Invalid,
         TokenUse::Expired => Confirmation::Expired,
         TokenUse::AlreadyUsed => Confirmation::AlreadyUsed,
         TokenUse::Unknown => Confirmation::Invalid,
@@ -162,7 +164,7 @@ pub async fn resend_confirmation(state: &AppState, email: &str, locale: Locale) 
         Some(donor) if !donor.email_confirmed => {
             send_link(
                 state,
-                &donor,
+                &Recipient::donor(&donor),
                 TokenPurpose::ConfirmEmail,
                 CONFIRM_TOKEN_LIFETIME,
                 "/confirm-email",
@@ -174,6 +176,19 @@ pub async fn resend_confirmation(state: &AppState, email: &str, locale: Locale) 
     }
 }
 
+/// Whom a link is e-mailed to.
+struct Recipient {
+    owner: TokenOwner,
+    email: String,
+    locale: Locale,
+}
+
+impl Recipient {
+    fn donor(donor: &store::DonorProfile) -> Recipient {
+        Recipient { owner: TokenOwner::Donor(donor.id), email: donor.email.clone(), locale: donor.locale }
+    }
+}
+
 /// The donor an e-mail request is about, after the per-address throttle; `None` for addresses
 /// without a donor account (the caller answers the same either way).
 async fn donor_asking_by_mail(
@@ -182,6 +197,22 @@ async fn donor_asking_by_mail(
     what: &str,
     locale: Locale,
 ) -> Result<Option<store::DonorProfile>, AppError> {
+    match asking_by_mail(state, email, what, locale).await? {
+        Some((account, _)) if account.kind == AccountKind::Donor => {
+            Ok(store::donor_profile(&state.db, account.id).await?)
+        }
+        _ => Ok(None),
+    }
+}
+
+/// The account (donor or staff) an e-mail request is about, with its normalised address,
+/// after the per-address throttle.
+async fn asking_by_mail(
+    state: &AppState,
+    email: &str,
+    what: &str,
+    locale: Locale,
+) -> Result<Option<(store::LoginAccount, String)>, AppError> {
     let email = normalize_email(email).map_err(|e| AppError::validation("email", texts(locale).email_error(e)))?;
     let now = state.clock.now();
     let key = format!("{what}:{}", hash_secret(&email));
@@ -189,17 +220,14 @@ async fn donor_asking_by_mail(
         return Err(AppError::RateLimited { retry_after_secs });
     }
     state.resend_throttle.record_failure(&key, now);
-    match store::find_for_login(&state.db, &email).await? {
-        Some(account) if account.kind == AccountKind::Donor => Ok(store::donor_profile(&state.db, account.id).await?),
-        _ => Ok(None),
-    }
+    Ok(store::find_for_login(&state.db, &email).await?.map(|account| (account, email)))
 }
 
 /// Issues a single-use token and e-mails its link (`{PUBLIC_URL}{path}?token=…`), both in one
 /// transaction.
 async fn send_link(
     state: &AppState,
-    donor: &store::DonorProfile,
+    to: &Recipient,
     purpose: TokenPurpose,
     lifetime: Duration,
     path: &str,
@@ -207,18 +235,19 @@ async fn send_link(
 ) -> Result<(), AppError> {
     let now = state.clock.now();
     let (token, token_hash) = new_secret();
-    let mail = compose(
-        &state.centre,
-        &donor.email,
-        donor.locale,
-        &format!("{}{path}?token={token}", state.settings.public_url()),
-    );
+    let mail =
+        compose(&state.centre, &to.email, to.locale, &format!("{}{path}?token={token}", state.settings.public_url()));
     let mail_id = message_id(state);
+    let (donor_id, staff_id) = match to.owner {
+        TokenOwner::Donor(id) => (Some(id), None),
+        TokenOwner::Staff(id) => (None, Some(id)),
+    };
     in_write_tx!(&state.db, tx => {
         sqlx::query(
-            "INSERT INTO email_tokens (token_hash, donor_id, purpose, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO email_tokens (token_hash, donor_id, staff_id, purpose, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
-        .bind(&token_hash).bind(donor.id).bind(purpose.code()).bind(now).bind(now + lifetime)
+        .bind(&token_hash).bind(donor_id).bind(staff_id).bind(purpose.code()).bind(now).bind(now + lifetime)
         .execute(&mut *tx).await?;
         outbox::enqueue(&mut *tx, &mail, &mail_id, now).await?;
     });
@@ -333,13 +362,23 @@ pub async fn change_staff_password(
     Ok(())
 }
 
-/// Sends a reset link to a donor's address. Answers the same for any address.
+/// Sends a reset link to a donor's or an active staff member's address (staff get it in the
+/// language they asked in). Answers the same for any address.
 pub async fn request_password_reset(state: &AppState, email: &str, locale: Locale) -> Result<(), AppError> {
-    match donor_asking_by_mail(state, email, "reset", locale).await? {
-        Some(donor) => {
+    let to = match asking_by_mail(state, email, "reset", locale).await? {
+        Some((account, _)) if account.kind == AccountKind::Donor => {
+            store::donor_profile(&state.db, account.id).await?.map(|d| Recipient::donor(&d))
+        }
+        Some((account, email)) if matches!(account.kind, AccountKind::Staff { disabled: false, .. }) => {
+            Some(Recipient { owner: TokenOwner::Staff(account.id), email, locale })
+        }
+        _ => None,
+    };
+    match to {
+        Some(to) => {
             send_link(
                 state,
-                &donor,
+                &to,
                 TokenPurpose::ResetPassword,
                 RESET_TOKEN_LIFETIME,
                 "/password/reset",
@@ -364,10 +403,18 @@ pub async fn reset_password(
         .map_err(|e| AppError::Validation { errors: vec![e] })?;
     let hash = state.passwords.hash(new).await?;
     let now = state.clock.now();
-    match store::use_donor_token(&state.db, &hash_secret(token.trim()), TokenPurpose::ResetPassword, now).await? {
-        TokenUse::Used { donor_id } => {
+    match store::use_token(&state.db, &hash_secret(token.trim()), TokenPurpose::ResetPassword, now).await? {
+        TokenUse::Used(TokenOwner::Donor(donor_id)) => {
             store::set_donor_password(&state.db, donor_id, &hash).await?;
             sessions::delete_all_of(&state.db, Principal::Donor { id: donor_id }, None).await?;
+            Ok(())
+        }
+        TokenUse::Used(TokenOwner::Staff(staff_id)) => {
+            // A password the staff member chose themselves: the must-change flag clears.
+            store::set_staff_password(&state.db, staff_id, &hash).await?;
+            let any_role = crate::domain::account::StaffRole::Registrar; // sessions are keyed by id only
+            sessions::delete_all_of(&state.db, Principal::Staff { id: staff_id, role: any_role }, None).await?;
+            tracing::info!(staff_id, "staff password reset by e-mail");
             Ok(())
         }
         TokenUse::Expired => Err(AppError::validation("token", t.link_expired)),

@@ -3,7 +3,8 @@
 
 use crate::support::api::Api;
 use crate::support::smtp::{link_containing, SmtpSink};
-use crate::support::{Backend, ServerOptions, TestServer};
+use crate::support::{login, run_cli_with_input, staff_session, Backend, ServerOptions, TestServer};
+use donor_booking::api::moderation::ModerationQueue;
 use donor_booking::api::profile::MyProfile;
 use donor_booking::error::AppError;
 use reqwest::{Client, Response, StatusCode};
@@ -347,9 +348,52 @@ async fn password_reset_by_email(backend: Backend) {
     assert!(reused.text().await.unwrap().contains("token"));
 }
 
+/// Staff reset their own password by e-mail too; the new password is their own, so a
+/// must-change flag an admin set clears, and a disabled account gets no link.
+async fn staff_reset_their_password_by_email(backend: Backend) {
+    let (server, smtp) = start_with_smtp(backend).await;
+    let email = "registrar@centre.example";
+    let desk =
+        Api::from_client(&server.base, staff_session(&server, email, "registrar", "registrar-long-phrase-1").await);
+    let args = ["staff", "add", "--email", "gone@centre.example", "--role", "planner"];
+    assert!(run_cli_with_input(&server.db, &args, "planner-long-phrase-1\n").await.0);
+    let pool = server.db.pool().await;
+    sqlx::query("UPDATE staff SET must_change_password = TRUE WHERE email = $1")
+        .bind(email)
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE staff SET disabled_at = CURRENT_TIMESTAMP WHERE email = 'gone@centre.example'")
+        .execute(&pool)
+        .await
+        .unwrap();
+
+    for address in [email, "gone@centre.example"] {
+        let asked = post(&server, &server.client(), "request_password_reset", &[("email", address.into())]).await;
+        assert_eq!(asked.status(), StatusCode::OK);
+    }
+    let mails = smtp.wait_for(email, 1, Duration::from_secs(15)).await;
+    let link = mails.iter().find_map(|m| link_containing(&m.text, "/password/reset?token=")).expect("reset link");
+    let token = link.split("token=").nth(1).unwrap().to_owned();
+    let fields = vec![
+        ("token", token),
+        ("password", "registrar-own-phrase-2".to_owned()),
+        ("password_confirmation", "registrar-own-phrase-2".to_owned()),
+    ];
+    let done = server.client().post(server.url("/api/reset_password")).form(&fields).send().await.unwrap();
+    assert_eq!(done.status(), StatusCode::OK);
+    let queue = ModerationQueue { status: None, date: None, donation_type: None };
+    assert_eq!(desk.call(queue.clone()).await, Err(AppError::Unauthorized), "the old session ended");
+    let (client, landing) = login(&server, email, "registrar-own-phrase-2").await;
+    assert_eq!(landing, "/staff/moderation", "a password they chose: no change required");
+    assert!(Api::from_client(&server.base, client).call(queue).await.is_ok());
+    assert!(smtp.received().iter().all(|m| m.to != "gone@centre.example"), "no link for a disabled account");
+}
+
 on_both_backends!(
     donor_code_and_password_can_be_changed,
     password_reset_by_email,
+    staff_reset_their_password_by_email,
     registration_mail_confirms_and_login_shows_the_profile,
     expired_link_is_refused_and_a_new_one_works,
     mail_waits_out_an_smtp_outage_and_is_sent_once,

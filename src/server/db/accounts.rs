@@ -150,32 +150,39 @@ impl TokenPurpose {
     }
 }
 
+/// Whose account an e-mail token is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenOwner {
+    Donor(i64),
+    Staff(i64),
+}
+
 /// What happened to a presented token.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TokenUse {
-    /// Valid: now used; the donor it belongs to.
-    Used {
-        donor_id: i64,
-    },
+    /// Valid: now used; the account it belongs to.
+    Used(TokenOwner),
     Expired,
     AlreadyUsed,
     Unknown,
 }
 
-/// Consumes a donor's token exactly once: the conditional update lets only one of two
-/// simultaneous clicks succeed.
-pub async fn use_donor_token(
+/// Consumes a token exactly once: the conditional update lets only one of two simultaneous
+/// clicks succeed.
+pub async fn use_token(
     db: &Db,
     hash: &str,
     purpose: TokenPurpose,
     now: DateTime<Utc>,
 ) -> Result<TokenUse, sqlx::Error> {
-    let donor: Option<Option<i64>> = on_pool!(db, pool => sqlx::query_scalar(
+    let owner: Option<(Option<i64>, Option<i64>)> = on_pool!(db, pool => sqlx::query_as(
         "UPDATE email_tokens SET used_at = $1 WHERE token_hash = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > $1 \
-         RETURNING donor_id",
+         RETURNING donor_id, staff_id",
     ).bind(now).bind(hash).bind(purpose.code()).fetch_optional(pool).await?);
-    if let Some(Some(donor_id)) = donor {
-        return Ok(TokenUse::Used { donor_id });
+    match owner {
+        Some((Some(donor_id), _)) => return Ok(TokenUse::Used(TokenOwner::Donor(donor_id))),
+        Some((None, Some(staff_id))) => return Ok(TokenUse::Used(TokenOwner::Staff(staff_id))),
+        _ => {}
     }
     #[derive(sqlx::FromRow)]
     struct Seen {
