@@ -6,6 +6,8 @@ use crate::domain::donor_code::DonorCodeError;
 use crate::domain::Locale;
 
 pub struct Texts {
+    pub audit_older: &'static str,
+    pub audit_newest: &'static str,
     pub password_same_as_current: &'static str,
     pub staff_password_title: &'static str,
     pub staff_password_required: &'static str,
@@ -301,6 +303,8 @@ fn ru_plural<'a>(n: u64, one: &'a str, few: &'a str, many: &'a str) -> &'a str {
 }
 
 const RU: Texts = Texts {
+    audit_older: "Более ранние записи →",
+    audit_newest: "← К последним записям",
     password_same_as_current: "Новый пароль должен отличаться от текущего.",
     staff_password_title: "Смена пароля",
     staff_password_required: "Перед началом работы задайте свой пароль: пароль, выданный администратором, больше не действует для работы.",
@@ -586,6 +590,8 @@ const RU: Texts = Texts {
 };
 
 const EN: Texts = Texts {
+    audit_older: "Older entries →",
+    audit_newest: "← Newest entries",
     password_same_as_current: "The new password must differ from the current one.",
     staff_password_title: "Change your password",
     staff_password_required: "Before you start, choose your own password: the one an admin gave you no longer lets you work.",

@@ -2,7 +2,7 @@
 
 use crate::domain::BookingStatus;
 use crate::error::AppError;
-use crate::model::moderation::{AuditEntry, QueueList, ReceptionDay};
+use crate::model::moderation::{AuditPage, QueueList, ReceptionDay};
 use leptos::prelude::*;
 
 /// Bookings of one status as of now (pending by default) or the visits to mark, optionally
@@ -66,15 +66,26 @@ pub async fn mark_visit(booking_id: i64, outcome: String) -> Result<BookingStatu
     .await
 }
 
-/// The newest 500 audit entries; admins only.
+/// A page of the audit log, newest first: entries older than `before` (an entry id), 100 at a
+/// time; admins only.
 #[server(endpoint = "audit_entries")]
-pub async fn audit_entries() -> Result<Vec<AuditEntry>, AppError> {
+pub async fn audit_entries(before: Option<String>) -> Result<AuditPage, AppError> {
     use crate::domain::account::StaffRole;
     use crate::domain::Coded;
-    use crate::server::db::moderation::audit_log;
+    use crate::model::moderation::AuditEntry;
+    use crate::server::db::moderation::{audit_log, AUDIT_PAGE};
     crate::server::frame::staff(&[StaffRole::Admin], |call, _| async move {
-        let rows = audit_log(&call.state.db, 500).await?;
-        Ok(rows
+        let before = match before.as_deref().map(str::trim).filter(|b| !b.is_empty()) {
+            None => None,
+            Some(b) => Some(
+                b.parse::<i64>()
+                    .map_err(|_| AppError::validation("before", crate::i18n::texts(call.locale).error_generic))?,
+            ),
+        };
+        let page = audit_log(&call.state.db, before, AUDIT_PAGE).await?;
+        let older = page.truncated.then(|| page.rows.last().map(|r| r.id)).flatten();
+        let entries = page
+            .rows
             .into_iter()
             .map(|r| AuditEntry {
                 at: r.at.with_timezone(&call.state.settings.time_zone).naive_local(),
@@ -86,7 +97,8 @@ pub async fn audit_entries() -> Result<Vec<AuditEntry>, AppError> {
                 reason: r.reason.as_deref().and_then(crate::domain::RejectionReason::from_code),
                 comment: r.comment,
             })
-            .collect())
+            .collect();
+        Ok(AuditPage { entries, older })
     })
     .await
 }

@@ -88,6 +88,14 @@ pub struct ReceptionDay {
     pub truncated: bool,
 }
 
+/// One page of the audit log, newest first; `older` is the `before` of the next page, when
+/// there is one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditPage {
+    pub entries: Vec<AuditEntry>,
+    pub older: Option<i64>,
+}
+
 /// An audit entry as the admin page shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEntry {

@@ -191,10 +191,10 @@ async fn visits_record_the_donation_and_the_audit_log_is_for_admins(backend: Bac
     );
 
     // The audit log: both changes, readable by an admin only, and not editable.
-    assert_eq!(m.f.anonymous().call(AuditEntries {}).await, Err(AppError::Unauthorized));
-    assert_eq!(registrar.call(AuditEntries {}).await, Err(AppError::Forbidden));
+    assert_eq!(m.f.anonymous().call(AuditEntries { before: None }).await, Err(AppError::Unauthorized));
+    assert_eq!(registrar.call(AuditEntries { before: None }).await, Err(AppError::Forbidden));
     let admin = staff_session(&m.f.server, "admin@centre.example", "admin", "admin-long-phrase-1").await;
-    let entries = Api::from_client(&m.f.server.base, admin).call(AuditEntries {}).await.unwrap();
+    let entries = Api::from_client(&m.f.server.base, admin).call(AuditEntries { before: None }).await.unwrap().entries;
     let mine: Vec<_> = entries.iter().filter(|e| e.booking_id == Some(booking)).collect();
     assert_eq!(mine.len(), 2);
     assert_eq!(mine[0].to_status, Some(BookingStatus::Donated));
@@ -265,6 +265,7 @@ async fn planners_changes_reach_open_pages(backend: Backend) {
 }
 
 on_both_backends!(
+    the_audit_log_is_paged,
     planners_changes_reach_open_pages,
     two_registrars_decide_a_booking_once,
     approval_reaches_the_donor_live_with_a_calendar_mail,
@@ -295,4 +296,29 @@ async fn postgres_two_instances_share_live_events_and_mail() {
     tokio::time::sleep(Duration::from_secs(2)).await; // time for a duplicate to show up, if any
     let received = smtp.received().into_iter().filter(|m| m.to == "twoinst-0@synthetic.invalid").count();
     assert_eq!(received, rows, "each e-mail sent once");
+}
+
+/// The audit log pages backwards 100 entries at a time and says when there are older ones.
+async fn the_audit_log_is_paged(backend: Backend) {
+    let m = Moderation::start(backend).await;
+    let pool = m.f.server.db.pool().await;
+    for n in 0..150 {
+        sqlx::query("INSERT INTO audit_log (at, action, comment) VALUES (CURRENT_TIMESTAMP, 'place_update', $1)")
+            .bind(format!("place {n}"))
+            .execute(&pool)
+            .await
+            .unwrap();
+    }
+    let admin = staff_session(&m.f.server, "admin@centre.example", "admin", "admin-long-phrase-1").await;
+    let admin = Api::from_client(&m.f.server.base, admin);
+    let first = admin.call(AuditEntries { before: None }).await.unwrap();
+    assert_eq!(first.entries.len(), 100);
+    assert_eq!(first.entries[0].comment.as_deref(), Some("place 149"), "newest first");
+    let older = first.older.expect("there are older entries");
+    let second = admin.call(AuditEntries { before: Some(older.to_string()) }).await.unwrap();
+    assert_eq!(second.entries.len(), 50);
+    assert_eq!(second.entries[0].comment.as_deref(), Some("place 49"));
+    assert_eq!(second.older, None, "the last page says there is nothing older");
+    let bad = admin.call(AuditEntries { before: Some("x".into()) }).await.unwrap_err();
+    assert!(bad.field_message("before").is_some());
 }

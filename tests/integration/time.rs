@@ -121,7 +121,7 @@ async fn an_undecided_booking_is_not_reviewed_from_its_time(backend: crate::supp
         assert!(ok, "{err}");
         Api::from_client(&c.f.server.base, login(&c.f.server, "admin@centre.example", "admin-long-phrase-1").await.0)
     };
-    let audit = admin.call(AuditEntries {}).await.unwrap();
+    let audit = admin.call(AuditEntries { before: None }).await.unwrap().entries;
     let lapse = audit.iter().find(|e| e.booking_id == Some(booking) && e.action == "lapse").expect("lapse audited");
     assert_eq!((lapse.from_status, lapse.to_status), (Some(BookingStatus::Pending), Some(BookingStatus::NotReviewed)));
     assert_eq!(lapse.staff_email, None);

@@ -83,6 +83,8 @@ const QUEUE: &str = "SELECT b.id AS booking_id, b.donor_id, b.status, b.created_
 pub const QUEUE_LIMIT: usize = 200;
 /// A reception day lists every booking of the day up to this many.
 pub const DAY_LIMIT: usize = 2000;
+/// Audit entries per page.
+pub const AUDIT_PAGE: usize = 100;
 
 /// Rows of a list, and whether more matched than it shows.
 pub struct Listed<T> {
@@ -383,9 +385,15 @@ pub struct AuditRow {
 }
 
 /// The newest entries first. The table is only ever inserted into.
-pub async fn audit_log(db: &Db, limit: i64) -> Result<Vec<AuditRow>, sqlx::Error> {
-    Ok(on_pool!(db, pool => sqlx::query_as(
+/// A page of at most `limit` entries older than entry `before` (the newest without it).
+/// Keyset paging: a page stays the same while new entries arrive.
+pub async fn audit_log(db: &Db, before: Option<i64>, limit: usize) -> Result<Listed<AuditRow>, sqlx::Error> {
+    let fetch = i64::try_from(limit + 1).unwrap_or(i64::MAX);
+    let mut rows: Vec<AuditRow> = on_pool!(db, pool => sqlx::query_as(
         "SELECT a.id, a.at, s.email AS staff_email, a.booking_id, a.action, a.from_status, a.to_status, a.reason, a.comment \
-         FROM audit_log a LEFT JOIN staff s ON s.id = a.staff_id ORDER BY a.id DESC LIMIT $1",
-    ).bind(limit).fetch_all(pool).await?))
+         FROM audit_log a LEFT JOIN staff s ON s.id = a.staff_id WHERE ($1 IS NULL OR a.id < $1) ORDER BY a.id DESC LIMIT $2",
+    ).bind(before).bind(fetch).fetch_all(pool).await?);
+    let truncated = rows.len() > limit;
+    rows.truncate(limit);
+    Ok(Listed { rows, truncated })
 }

@@ -3,16 +3,20 @@
 use crate::api::moderation::audit_entries;
 use crate::domain::Labelled;
 use crate::i18n::texts;
+use crate::model::moderation::AuditPage;
 use crate::ui::access::refused;
 use crate::ui::locale::use_locale;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn AuditPage() -> impl IntoView {
     let locale = use_locale();
     let t = texts(locale);
-    let entries = Resource::new(|| (), |_| audit_entries());
+    let query = use_query_map();
+    let before = move || query.read().get("before").filter(|b| !b.is_empty());
+    let entries = Resource::new(before, audit_entries);
     let status = move |s: Option<crate::domain::BookingStatus>| s.map(|s| s.label(locale)).unwrap_or("—");
     view! {
         <Title text=t.audit_title />
@@ -21,7 +25,7 @@ pub fn AuditPage() -> impl IntoView {
         <Suspense>
             {move || Suspend::new(async move {
                 match entries.await {
-                    Ok(rows) => view! {
+                    Ok(AuditPage { entries: rows, older }) => view! {
                         <div class="table-wrap" tabindex="0" role="region" aria-label=t.audit_title>
                             <table class="table" data-testid="audit-log">
                                 <thead>
@@ -57,6 +61,10 @@ pub fn AuditPage() -> impl IntoView {
                                 </tbody>
                             </table>
                         </div>
+                        <p class="area-links" data-testid="audit-pages">
+                            {before().map(|_| view! { <a href="/staff/audit">{t.audit_newest}</a> })}
+                            {older.map(|id| view! { <a href=format!("/staff/audit?before={id}") data-testid="audit-older">{t.audit_older}</a> })}
+                        </p>
                     }.into_any(),
                     Err(error) => refused(error),
                 }
