@@ -39,7 +39,7 @@ pub async fn change_password(
         let session = request::session_secret(&call.state, &call.parts);
         accounts::change_password(
             &call.state,
-            donor_id,
+            crate::domain::account::Principal::Donor { id: donor_id },
             session.as_deref(),
             &current_password,
             &new_password,

@@ -72,9 +72,9 @@ pub async fn change_staff_password(
     use crate::server::{accounts, request};
     crate::server::frame::staff_self(|call, staff| async move {
         let session = request::session_secret(&call.state, &call.parts);
-        accounts::change_staff_password(
+        accounts::change_password(
             &call.state,
-            (staff.id, staff.role),
+            crate::domain::account::Principal::Staff { id: staff.id, role: staff.role },
             session.as_deref(),
             &current_password,
             &new_password,
@@ -92,8 +92,7 @@ pub async fn change_staff_password(
 /// next login leads to the password form.
 #[server(endpoint = "force_password_change")]
 pub async fn force_password_change(id: i64) -> Result<(), AppError> {
-    use crate::domain::account::{Principal, StaffRole};
-    use crate::server::auth::sessions;
+    use crate::domain::account::StaffRole;
     use crate::server::db::accounts;
     crate::server::frame::staff(&[StaffRole::Admin], |call, staff| async move {
         if id == staff.id {
@@ -102,8 +101,6 @@ pub async fn force_password_change(id: i64) -> Result<(), AppError> {
         if !accounts::force_staff_password_change(&call.state.db, id).await? {
             return Err(AppError::NotFound);
         }
-        // The role does not matter for ending sessions.
-        sessions::delete_all_of(&call.state.db, Principal::Staff { id, role: StaffRole::Registrar }, None).await?;
         tracing::info!(staff_id = id, by = staff.id, "staff password change required");
         call.redirect_form_post("/staff/admin");
         Ok(())

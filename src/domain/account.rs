@@ -30,6 +30,22 @@ pub enum Principal {
     Staff { id: i64, role: StaffRole },
 }
 
+/// An account by its table and id: what sessions, e-mail tokens and passwords belong to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AccountId {
+    Donor(i64),
+    Staff(i64),
+}
+
+impl Principal {
+    pub fn account(self) -> AccountId {
+        match self {
+            Principal::Donor { id } => AccountId::Donor(id),
+            Principal::Staff { id, .. } => AccountId::Staff(id),
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EmailError {
     Empty,

@@ -3,11 +3,11 @@
 
 use super::auth::sessions;
 use super::auth::tokens::{hash_secret, new_secret};
-use super::db::accounts::{self as store, AccountKind, TokenOwner, TokenPurpose, TokenUse};
+use super::db::accounts::{self as store, AccountKind, TokenPurpose, TokenUse};
 use super::db::in_write_tx;
 use super::mail::{outbox, templates, Email};
 use super::state::AppState;
-use crate::domain::account::{check_new_password, normalize_email, Principal};
+use crate::domain::account::{check_new_password, normalize_email, AccountId, Principal};
 use crate::domain::centre::Centre;
 use crate::domain::{BloodGroup, BloodProfile, Coded, DonorCode, Kell, Locale, Rh};
 use crate::error::{AppError, FieldError};
@@ -146,12 +146,12 @@ pub async fn register(
 pub async fn confirm_email(state: &AppState, token: &str) -> Result<Confirmation, AppError> {
     let now = state.clock.now();
     Ok(match store::use_token(&state.db, &hash_secret(token.trim()), TokenPurpose::ConfirmEmail, now).await? {
-        TokenUse::Used(TokenOwner::Donor(donor_id)) => {
+        TokenUse::Used(AccountId::Donor(donor_id)) => {
             store::mark_email_confirmed(&state.db, donor_id, now).await?;
             Confirmation::Confirmed
         }
         // Confirmation tokens are only ever issued to donors.
-        TokenUse::Used(TokenOwner::Staff(_)) => Confirmation::Invalid,
+        TokenUse::Used(AccountId::Staff(_)) => Confirmation::Invalid,
         TokenUse::Expired => Confirmation::Expired,
         TokenUse::AlreadyUsed => Confirmation::AlreadyUsed,
         TokenUse::Unknown => Confirmation::Invalid,
@@ -178,14 +178,14 @@ pub async fn resend_confirmation(state: &AppState, email: &str, locale: Locale) 
 
 /// Whom a link is e-mailed to.
 struct Recipient {
-    owner: TokenOwner,
+    owner: AccountId,
     email: String,
     locale: Locale,
 }
 
 impl Recipient {
     fn donor(donor: &store::DonorProfile) -> Recipient {
-        Recipient { owner: TokenOwner::Donor(donor.id), email: donor.email.clone(), locale: donor.locale }
+        Recipient { owner: AccountId::Donor(donor.id), email: donor.email.clone(), locale: donor.locale }
     }
 }
 
@@ -239,8 +239,8 @@ async fn send_link(
         compose(&state.centre, &to.email, to.locale, &format!("{}{path}?token={token}", state.settings.public_url()));
     let mail_id = message_id(state);
     let (donor_id, staff_id) = match to.owner {
-        TokenOwner::Donor(id) => (Some(id), None),
-        TokenOwner::Staff(id) => (None, Some(id)),
+        AccountId::Donor(id) => (Some(id), None),
+        AccountId::Staff(id) => (None, Some(id)),
     };
     in_write_tx!(&state.db, tx => {
         sqlx::query(
@@ -311,10 +311,12 @@ pub async fn change_donor_code(
     Ok(code.as_str().to_owned())
 }
 
-/// Changes the password after checking the current one, and ends the donor's other sessions.
+/// Changes the caller's own password after checking the current one, and ends their other
+/// sessions. Staff must pick a different one: a first or required change must not keep the
+/// password an admin handed over.
 pub async fn change_password(
     state: &AppState,
-    donor_id: i64,
+    who: Principal,
     current_session: Option<&str>,
     current: &str,
     new: &str,
@@ -324,41 +326,17 @@ pub async fn change_password(
     let t = texts(locale);
     check_password_fields(new, confirmation, "new_password", locale)
         .map_err(|e| AppError::Validation { errors: vec![e] })?;
-    let stored = store::donor_password_hash(&state.db, donor_id).await?;
+    let account = who.account();
+    let stored = store::password_hash(&state.db, account).await?;
     if !state.passwords.verify(current, stored.as_deref()).await {
         return Err(AppError::validation("current_password", t.current_password_wrong));
     }
-    let hash = state.passwords.hash(new).await?;
-    store::set_donor_password(&state.db, donor_id, &hash).await?;
-    sessions::delete_all_of(&state.db, Principal::Donor { id: donor_id }, current_session).await?;
-    Ok(())
-}
-
-/// A staff member changes their own password (the current one is required); their other
-/// sessions end, and a must-change flag clears.
-pub async fn change_staff_password(
-    state: &AppState,
-    (staff_id, role): (i64, crate::domain::account::StaffRole),
-    current_session: Option<&str>,
-    current: &str,
-    new: &str,
-    confirmation: &str,
-    locale: Locale,
-) -> Result<(), AppError> {
-    let t = texts(locale);
-    check_password_fields(new, confirmation, "new_password", locale)
-        .map_err(|e| AppError::Validation { errors: vec![e] })?;
-    let stored = store::staff_password_hash(&state.db, staff_id).await?;
-    if !state.passwords.verify(current, stored.as_deref()).await {
-        return Err(AppError::validation("current_password", t.current_password_wrong));
-    }
-    if current == new {
+    if matches!(account, AccountId::Staff(_)) && current == new {
         return Err(AppError::validation("new_password", t.password_same_as_current));
     }
     let hash = state.passwords.hash(new).await?;
-    store::set_staff_password(&state.db, staff_id, &hash).await?;
-    sessions::delete_all_of(&state.db, Principal::Staff { id: staff_id, role }, current_session).await?;
-    tracing::info!(staff_id, "staff password changed");
+    store::set_password(&state.db, account, &hash).await?;
+    sessions::delete_all_of(&state.db, account, current_session).await?;
     Ok(())
 }
 
@@ -370,7 +348,7 @@ pub async fn request_password_reset(state: &AppState, email: &str, locale: Local
             store::donor_profile(&state.db, account.id).await?.map(|d| Recipient::donor(&d))
         }
         Some((account, email)) if matches!(account.kind, AccountKind::Staff { disabled: false, .. }) => {
-            Some(Recipient { owner: TokenOwner::Staff(account.id), email, locale })
+            Some(Recipient { owner: AccountId::Staff(account.id), email, locale })
         }
         _ => None,
     };
@@ -404,17 +382,10 @@ pub async fn reset_password(
     let hash = state.passwords.hash(new).await?;
     let now = state.clock.now();
     match store::use_token(&state.db, &hash_secret(token.trim()), TokenPurpose::ResetPassword, now).await? {
-        TokenUse::Used(TokenOwner::Donor(donor_id)) => {
-            store::set_donor_password(&state.db, donor_id, &hash).await?;
-            sessions::delete_all_of(&state.db, Principal::Donor { id: donor_id }, None).await?;
-            Ok(())
-        }
-        TokenUse::Used(TokenOwner::Staff(staff_id)) => {
-            // A password the staff member chose themselves: the must-change flag clears.
-            store::set_staff_password(&state.db, staff_id, &hash).await?;
-            let any_role = crate::domain::account::StaffRole::Registrar; // sessions are keyed by id only
-            sessions::delete_all_of(&state.db, Principal::Staff { id: staff_id, role: any_role }, None).await?;
-            tracing::info!(staff_id, "staff password reset by e-mail");
+        TokenUse::Used(account) => {
+            // A password its owner chose: for staff, a required change is done.
+            store::set_password(&state.db, account, &hash).await?;
+            sessions::delete_all_of(&state.db, account, None).await?;
             Ok(())
         }
         TokenUse::Expired => Err(AppError::validation("token", t.link_expired)),

@@ -114,11 +114,10 @@ pub async fn rows(state: &AppState, donor_id: i64, locale: Locale) -> Result<Vec
     // The first bookable day, for the interval rejection's next step: read only when needed.
     let needs_standing =
         records.iter().any(|r| r.rejection_reason.is_some_and(|x| x.next_step() == NextStep::BookFromEligibleDay));
-    let standing = match needs_standing {
-        true => {
-            Some((bookings::donor_standing(&state.db, donor_id, moment).await?, state.intervals.get(&state.db).await?))
-        }
-        false => None,
+    let standing = if needs_standing {
+        Some((bookings::donor_standing(&state.db, donor_id, moment).await?, state.intervals.get(&state.db).await?))
+    } else {
+        None
     };
     Ok(records
         .into_iter()

@@ -42,8 +42,12 @@ pub fn session_secret(state: &AppState, parts: &Parts) -> Option<String> {
 
 /// The logged-in principal, if the request carries a live session.
 pub async fn principal(state: &AppState, parts: &Parts) -> Result<Option<Principal>, AppError> {
+    Ok(session(state, parts).await?.map(|s| s.principal))
+}
+
+async fn session(state: &AppState, parts: &Parts) -> Result<Option<sessions::Session>, AppError> {
     match session_secret(state, parts) {
-        Some(secret) => Ok(sessions::lookup(&state.db, &secret, state.clock.now()).await?),
+        Some(secret) => Ok(sessions::lookup_session(&state.db, &secret, state.clock.now()).await?),
         None => Ok(None),
     }
 }
@@ -59,11 +63,11 @@ pub async fn require_donor(state: &AppState, parts: &Parts) -> Result<i64, AppEr
 /// A staff member with one of `roles` (admins may do everything staff may) who has chosen
 /// their own password.
 pub async fn require_staff(state: &AppState, parts: &Parts, roles: &[StaffRole]) -> Result<(i64, StaffRole), AppError> {
-    let (id, role) = require_any_staff(state, parts).await?;
+    let (id, role, must_change_password) = staff_session(state, parts).await?;
     if !(role == StaffRole::Admin || roles.contains(&role)) {
         return Err(AppError::Forbidden);
     }
-    if super::db::accounts::staff_must_change_password(&state.db, id).await? {
+    if must_change_password {
         return Err(AppError::PasswordChangeRequired);
     }
     Ok((id, role))
@@ -72,8 +76,15 @@ pub async fn require_staff(state: &AppState, parts: &Parts, roles: &[StaffRole])
 /// Any logged-in staff member, whether or not they must change their password first: for
 /// changing it.
 pub async fn require_any_staff(state: &AppState, parts: &Parts) -> Result<(i64, StaffRole), AppError> {
-    match principal(state, parts).await? {
-        Some(Principal::Staff { id, role }) => Ok((id, role)),
+    let (id, role, _) = staff_session(state, parts).await?;
+    Ok((id, role))
+}
+
+async fn staff_session(state: &AppState, parts: &Parts) -> Result<(i64, StaffRole, bool), AppError> {
+    match session(state, parts).await? {
+        Some(sessions::Session { principal: Principal::Staff { id, role }, must_change_password }) => {
+            Ok((id, role, must_change_password))
+        }
         Some(_) => Err(AppError::Forbidden),
         None => Err(AppError::Unauthorized),
     }

@@ -3,7 +3,7 @@
 
 use crate::support::api::Api;
 use crate::support::fixture::{moscow_today, Fixture};
-use crate::support::{login, run_cli_with_input, Backend};
+use crate::support::{staff_api, Backend};
 use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
 use donor_booking::api::booking::CancelBooking;
 use donor_booking::api::moderation::{DecideBooking, MarkVisit, ReceptionList};
@@ -16,14 +16,11 @@ fn msk(day: NaiveDate, h: u32, m: u32) -> DateTime<Utc> {
     chrono_tz::Europe::Moscow.from_local_datetime(&day.and_hms_opt(h, m, 0).unwrap()).unwrap().with_timezone(&Utc)
 }
 
-/// A registrar logged in at the server's current clock: the API and the raw client.
+/// A registrar logged in at the server's current clock: the API and its raw client.
 async fn registrar(f: &Fixture) -> (Api, reqwest::Client) {
-    let email = "registrar@centre.example";
-    let args = ["staff", "add", "--email", email, "--role", "registrar"];
-    let (ok, _, err) = run_cli_with_input(&f.server.db, &args, "registrar-long-phrase-1\n").await;
-    assert!(ok || err.contains("already"), "{err}");
-    let client = login(&f.server, email, "registrar-long-phrase-1").await.0;
-    (Api::from_client(&f.server.base, client.clone()), client)
+    let api = staff_api(&f.server, "registrar@centre.example", "registrar", "registrar-long-phrase-1").await;
+    let http = api.http.clone();
+    (api, http)
 }
 
 async fn the_day_in_time_order_marked_the_next_morning_and_as_csv(backend: Backend) {

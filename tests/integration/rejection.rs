@@ -4,7 +4,7 @@
 
 use crate::support::api::Api;
 use crate::support::fixture::{moscow_today, Fixture};
-use crate::support::{login, run_cli_with_input, Backend, ServerOptions};
+use crate::support::{staff_api, Backend, ServerOptions};
 use chrono::Days;
 use donor_booking::api::booking::MyBookings;
 use donor_booking::api::moderation::{DecideBooking, ModerationQueue};
@@ -20,11 +20,7 @@ const CENTRE: &[(&str, &str)] = &[
 ];
 
 async fn registrar(f: &Fixture) -> Api {
-    let email = "registrar@centre.example";
-    let args = ["staff", "add", "--email", email, "--role", "registrar"];
-    let (ok, _, err) = run_cli_with_input(&f.server.db, &args, "registrar-long-phrase-1\n").await;
-    assert!(ok, "{err}");
-    Api::from_client(&f.server.base, login(&f.server, email, "registrar-long-phrase-1").await.0)
+    staff_api(&f.server, "registrar@centre.example", "registrar", "registrar-long-phrase-1").await
 }
 
 fn reject(booking_id: i64, reason: &str, comment: Option<&str>) -> DecideBooking {

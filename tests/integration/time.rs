@@ -4,7 +4,7 @@
 
 use crate::support::api::Api;
 use crate::support::fixture::{moscow_today, Fixture};
-use crate::support::login;
+use crate::support::staff_api;
 use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
 use donor_booking::api::booking::MyBookings;
 use donor_booking::api::moderation::{AuditEntries, DecideBooking, MarkVisit, ModerationQueue};
@@ -55,15 +55,7 @@ impl Clocked {
 
     /// A registrar logged in through the server at its current clock.
     async fn registrar(&self, n: u32) -> Api {
-        let email = format!("registrar{n}@centre.example");
-        let (ok, _, err) = crate::support::run_cli_with_input(
-            &self.f.server.db,
-            &["staff", "add", "--email", &email, "--role", "registrar"],
-            "registrar-long-phrase-1\n",
-        )
-        .await;
-        assert!(ok || err.contains("already"), "staff add: {err}");
-        Api::from_client(&self.f.server.base, login(&self.f.server, &email, "registrar-long-phrase-1").await.0)
+        staff_api(&self.f.server, &format!("registrar{n}@centre.example"), "registrar", "registrar-long-phrase-1").await
     }
 
     async fn status_for_donor(&self, api: &Api, booking: i64) -> BookingStatus {
@@ -111,16 +103,7 @@ async fn an_undecided_booking_is_not_reviewed_from_its_time(backend: crate::supp
     let next = api.book(c.later, "09:00").await.expect("R3 released");
     assert_ne!(next, booking);
     assert_eq!(c.status_for_donor(&api, booking).await, BookingStatus::NotReviewed);
-    let admin = {
-        let (ok, _, err) = crate::support::run_cli_with_input(
-            &c.f.server.db,
-            &["staff", "add", "--email", "admin@centre.example", "--role", "admin"],
-            "admin-long-phrase-1\n",
-        )
-        .await;
-        assert!(ok, "{err}");
-        Api::from_client(&c.f.server.base, login(&c.f.server, "admin@centre.example", "admin-long-phrase-1").await.0)
-    };
+    let admin = staff_api(&c.f.server, "admin@centre.example", "admin", "admin-long-phrase-1").await;
     let audit = admin.call(AuditEntries { before: None }).await.unwrap().entries;
     let lapse = audit.iter().find(|e| e.booking_id == Some(booking) && e.action == "lapse").expect("lapse audited");
     assert_eq!((lapse.from_status, lapse.to_status), (Some(BookingStatus::Pending), Some(BookingStatus::NotReviewed)));

@@ -331,6 +331,15 @@ pub async fn login(server: &TestServer, email: &str, password: &str) -> (reqwest
     (client, to)
 }
 
+/// A staff member logged in at the server's current clock (see [`TestServer::set_clock`]): the
+/// account is created with the CLI the first time, and logged in again on every call.
+pub async fn staff_api(server: &TestServer, email: &str, role: &str, password: &str) -> api::Api {
+    let args = ["staff", "add", "--email", email, "--role", role];
+    let (ok, _, err) = run_cli_with_input(&server.db, &args, &format!("{password}\n")).await;
+    assert!(ok || err.contains("already has a staff account"), "staff add {email}: {err}");
+    api::Api::from_client(&server.base, login(server, email, password).await.0)
+}
+
 /// Creates a staff account with the CLI and logs it in.
 pub async fn staff_session(server: &TestServer, email: &str, role: &str, password: &str) -> reqwest::Client {
     let (ok, _, err) =

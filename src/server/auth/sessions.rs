@@ -2,7 +2,7 @@
 //! Idle expiry 30 minutes, absolute 12 hours; logout deletes the row, so a copied cookie dies too.
 
 use super::tokens::{hash_secret, new_secret};
-use crate::domain::account::{Principal, StaffRole};
+use crate::domain::account::{AccountId, Principal, StaffRole};
 use crate::server::db::{decode, on_pool, Db};
 use chrono::{DateTime, Duration, Utc};
 use http::header::{HeaderMap, COOKIE};
@@ -73,16 +73,29 @@ struct SessionRow {
     staff_id: Option<i64>,
     role: Option<String>,
     staff_disabled: bool,
+    staff_must_change_password: Option<bool>,
     last_seen_at: DateTime<Utc>,
     expires_at: DateTime<Utc>,
 }
 
+/// A live session: who, and (for staff) whether they must choose a new password first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Session {
+    pub principal: Principal,
+    pub must_change_password: bool,
+}
+
 /// The principal of a live session, or `None` (expired, logged out, staff disabled).
 pub async fn lookup(db: &Db, secret: &str, now: DateTime<Utc>) -> Result<Option<Principal>, sqlx::Error> {
+    Ok(lookup_session(db, secret, now).await?.map(|s| s.principal))
+}
+
+/// [`lookup`] with the staff member's must-change flag, read in the same statement.
+pub async fn lookup_session(db: &Db, secret: &str, now: DateTime<Utc>) -> Result<Option<Session>, sqlx::Error> {
     let hash = hash_secret(secret);
     let row: Option<SessionRow> = on_pool!(db, pool => sqlx::query_as(
         "SELECT s.donor_id, s.staff_id, st.role, (st.disabled_at IS NOT NULL) AS staff_disabled, \
-                s.last_seen_at, s.expires_at \
+                st.must_change_password AS staff_must_change_password, s.last_seen_at, s.expires_at \
          FROM sessions s LEFT JOIN staff st ON st.id = s.staff_id WHERE s.id_hash = $1",
     )
     .bind(&hash).fetch_optional(pool).await?);
@@ -102,7 +115,8 @@ pub async fn lookup(db: &Db, secret: &str, now: DateTime<Utc>) -> Result<Option<
             sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2").bind(now).bind(&hash).execute(pool).await?;
         });
     }
-    Ok(principal)
+    let must_change_password = row.staff_must_change_password.unwrap_or(false);
+    Ok(principal.map(|principal| Session { principal, must_change_password }))
 }
 
 pub async fn delete(db: &Db, secret: &str) -> Result<(), sqlx::Error> {
@@ -117,11 +131,11 @@ async fn delete_by_hash(db: &Db, hash: &str) -> Result<(), sqlx::Error> {
 }
 
 /// Ends every session of an account except `keep` (the caller's own, when it stays logged in).
-pub async fn delete_all_of(db: &Db, principal: Principal, keep: Option<&str>) -> Result<u64, sqlx::Error> {
+pub async fn delete_all_of(db: &Db, account: AccountId, keep: Option<&str>) -> Result<u64, sqlx::Error> {
     let keep = keep.map(hash_secret).unwrap_or_default();
-    let (column, id) = match principal {
-        Principal::Donor { id } => ("donor_id", id),
-        Principal::Staff { id, .. } => ("staff_id", id),
+    let (column, id) = match account {
+        AccountId::Donor(id) => ("donor_id", id),
+        AccountId::Staff(id) => ("staff_id", id),
     };
     let sql = format!("DELETE FROM sessions WHERE {column} = $1 AND id_hash <> $2");
     Ok(on_pool!(db, pool => sqlx::query(&sql).bind(id).bind(&keep).execute(pool).await?.rows_affected()))
@@ -200,7 +214,7 @@ mod expiry_tests {
         let donor = Principal::Donor { id: 1 };
         let keep = create(&db, donor, now, None).await.unwrap();
         let other = create(&db, donor, now, None).await.unwrap();
-        assert_eq!(delete_all_of(&db, donor, Some(&keep)).await.unwrap(), 1);
+        assert_eq!(delete_all_of(&db, donor.account(), Some(&keep)).await.unwrap(), 1);
         assert!(lookup(&db, &keep, now).await.unwrap().is_some());
         assert!(lookup(&db, &other, now).await.unwrap().is_none());
     }

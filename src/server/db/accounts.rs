@@ -1,7 +1,7 @@
 //! Donors, staff and their single-use e-mail tokens.
 
 use super::{decode, on_pool, Db};
-use crate::domain::account::StaffRole;
+use crate::domain::account::{AccountId, StaffRole};
 use crate::domain::{BloodGroup, BloodProfile, Coded, Kell, Locale, Rh};
 use chrono::{DateTime, Utc};
 
@@ -150,18 +150,11 @@ impl TokenPurpose {
     }
 }
 
-/// Whose account an e-mail token is for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TokenOwner {
-    Donor(i64),
-    Staff(i64),
-}
-
 /// What happened to a presented token.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TokenUse {
     /// Valid: now used; the account it belongs to.
-    Used(TokenOwner),
+    Used(AccountId),
     Expired,
     AlreadyUsed,
     Unknown,
@@ -180,8 +173,8 @@ pub async fn use_token(
          RETURNING donor_id, staff_id",
     ).bind(now).bind(hash).bind(purpose.code()).fetch_optional(pool).await?);
     match owner {
-        Some((Some(donor_id), _)) => return Ok(TokenUse::Used(TokenOwner::Donor(donor_id))),
-        Some((None, Some(staff_id))) => return Ok(TokenUse::Used(TokenOwner::Staff(staff_id))),
+        Some((Some(donor_id), _)) => return Ok(TokenUse::Used(AccountId::Donor(donor_id))),
+        Some((None, Some(staff_id))) => return Ok(TokenUse::Used(AccountId::Staff(staff_id))),
         _ => {}
     }
     #[derive(sqlx::FromRow)]
@@ -214,17 +207,23 @@ pub async fn set_donor_code(db: &Db, donor_id: i64, code: &str, now: DateTime<Ut
     Ok(())
 }
 
-/// A staff member's password hash, for changing it.
-pub async fn staff_password_hash(db: &Db, staff_id: i64) -> Result<Option<String>, sqlx::Error> {
-    Ok(on_pool!(db, pool => sqlx::query_scalar("SELECT password_hash FROM staff WHERE id = $1")
-        .bind(staff_id).fetch_optional(pool).await?))
+/// An account's password hash, for changing it.
+pub async fn password_hash(db: &Db, account: AccountId) -> Result<Option<String>, sqlx::Error> {
+    let (sql, id) = match account {
+        AccountId::Donor(id) => ("SELECT password_hash FROM donors WHERE id = $1", id),
+        AccountId::Staff(id) => ("SELECT password_hash FROM staff WHERE id = $1", id),
+    };
+    Ok(on_pool!(db, pool => sqlx::query_scalar(sql).bind(id).fetch_optional(pool).await?))
 }
 
-/// Sets a staff member's own new password; the must-change flag clears with it.
-pub async fn set_staff_password(db: &Db, staff_id: i64, hash: &str) -> Result<(), sqlx::Error> {
+/// Sets a password the account's owner chose; for staff the must-change flag clears with it.
+pub async fn set_password(db: &Db, account: AccountId, hash: &str) -> Result<(), sqlx::Error> {
+    let (sql, id) = match account {
+        AccountId::Donor(id) => ("UPDATE donors SET password_hash = $1 WHERE id = $2", id),
+        AccountId::Staff(id) => ("UPDATE staff SET password_hash = $1, must_change_password = FALSE WHERE id = $2", id),
+    };
     on_pool!(db, pool => {
-        sqlx::query("UPDATE staff SET password_hash = $1, must_change_password = FALSE WHERE id = $2")
-            .bind(hash).bind(staff_id).execute(pool).await?;
+        sqlx::query(sql).bind(hash).bind(id).execute(pool).await?;
     });
     Ok(())
 }
@@ -236,25 +235,16 @@ pub async fn staff_must_change_password(db: &Db, staff_id: i64) -> Result<bool, 
     Ok(flag.unwrap_or(false))
 }
 
-/// An admin forces a staff member to choose a new password at their next step. Returns
-/// whether there was such an active account.
+/// An admin requires a staff member to choose a new password: the flag is set and their
+/// sessions end, in one transaction (as [`disable_staff`]). Returns whether there was such an
+/// active account.
 pub async fn force_staff_password_change(db: &Db, staff_id: i64) -> Result<bool, sqlx::Error> {
-    Ok(on_pool!(db, pool => sqlx::query(
-        "UPDATE staff SET must_change_password = TRUE WHERE id = $1 AND disabled_at IS NULL"
-    ).bind(staff_id).execute(pool).await?.rows_affected())
-        > 0)
-}
-
-pub async fn donor_password_hash(db: &Db, donor_id: i64) -> Result<Option<String>, sqlx::Error> {
-    Ok(on_pool!(db, pool => sqlx::query_scalar("SELECT password_hash FROM donors WHERE id = $1")
-        .bind(donor_id).fetch_optional(pool).await?))
-}
-
-pub async fn set_donor_password(db: &Db, donor_id: i64, hash: &str) -> Result<(), sqlx::Error> {
-    on_pool!(db, pool => {
-        sqlx::query("UPDATE donors SET password_hash = $1 WHERE id = $2").bind(hash).bind(donor_id).execute(pool).await?;
-    });
-    Ok(())
+    Ok(super::in_write_tx!(db, tx => {
+        let changed = sqlx::query("UPDATE staff SET must_change_password = TRUE WHERE id = $1 AND disabled_at IS NULL")
+            .bind(staff_id).execute(&mut *tx).await?.rows_affected();
+        sqlx::query("DELETE FROM sessions WHERE staff_id = $1").bind(staff_id).execute(&mut *tx).await?;
+        changed == 1
+    }))
 }
 
 /// A staff account as the admin page lists it.

@@ -71,24 +71,25 @@ fn saved(out: &PlaceOutcome) -> bool {
 /// Creates a place (`id` `None`) or changes one.
 pub async fn save(db: &Db, id: Option<i64>, draft: &PlaceDraft, author: Author) -> Result<PlaceOutcome, sqlx::Error> {
     Ok(in_write_tx_keep_if!(db, saved, tx => 'save: {
-        let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM places WHERE name = $1")
-            .bind(&draft.name).fetch_optional(&mut *tx).await?;
-        if taken.is_some_and(|other| Some(other) != id) {
-            break 'save PlaceOutcome::NameTaken;
-        }
-        let saved_id: Option<i64> = match id {
+        // Names are UNIQUE in the schema: a taken one is the constraint's refusal, race-free.
+        let saved_id: Result<Option<i64>, sqlx::Error> = match id {
             None => sqlx::query_scalar(
                 "INSERT INTO places (name, address, hours, note) VALUES ($1, $2, $3, $4) RETURNING id",
             )
             .bind(&draft.name).bind(&draft.address).bind(&draft.hours).bind(&draft.note)
-            .fetch_optional(&mut *tx).await?,
+            .fetch_optional(&mut *tx).await,
             Some(id) => sqlx::query_scalar(
                 "UPDATE places SET name = $2, address = $3, hours = $4, note = $5 WHERE id = $1 RETURNING id",
             )
             .bind(id).bind(&draft.name).bind(&draft.address).bind(&draft.hours).bind(&draft.note)
-            .fetch_optional(&mut *tx).await?,
+            .fetch_optional(&mut *tx).await,
         };
-        let Some(saved_id) = saved_id else { break 'save PlaceOutcome::NotFound };
+        let saved_id = match saved_id {
+            Ok(Some(saved)) => saved,
+            Ok(None) => break 'save PlaceOutcome::NotFound,
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => break 'save PlaceOutcome::NameTaken,
+            Err(e) => return Err(e),
+        };
         audit_place!(tx, author, if id.is_none() { "place_create" } else { "place_update" }, &draft.name);
         PlaceOutcome::Saved(saved_id)
     }))

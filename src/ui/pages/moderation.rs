@@ -161,21 +161,34 @@ fn QueueRow(
                 </ul>
             })}
             {(item.status == BookingStatus::Pending).then(|| view! { <DecisionForms id decide locale /> })}
-            {item.visit_markable.then(|| view! {
-                <div class="queue-item__actions">
-                    <ActionForm action=visit attr:class="inline-form">
-                        <input type="hidden" name="booking_id" value=id />
-                        <input type="hidden" name="outcome" value="donated" />
-                        <button type="submit" class="button">{t.moderation_donated}</button>
-                    </ActionForm>
-                    <ActionForm action=visit attr:class="inline-form">
-                        <input type="hidden" name="booking_id" value=id />
-                        <input type="hidden" name="outcome" value="no_show" />
-                        <button type="submit" class="button button--secondary">{t.moderation_no_show}</button>
-                    </ActionForm>
-                </div>
-            })}
+            {item.visit_markable.then(|| view! { <VisitMarks id visit class="queue-item__actions" /> })}
         </li>
+    }
+}
+
+/// «Донация состоялась» / «Неявка» for one booking: the queue's and reception's buttons.
+#[component]
+pub fn VisitMarks(
+    id: i64,
+    visit: ServerAction<MarkVisit>,
+    class: &'static str,
+    #[prop(optional)] small: bool,
+) -> impl IntoView {
+    let t = texts(use_locale());
+    let size = if small { " button--small" } else { "" };
+    view! {
+        <div class=class>
+            <ActionForm action=visit attr:class="inline-form">
+                <input type="hidden" name="booking_id" value=id />
+                <input type="hidden" name="outcome" value="donated" />
+                <button type="submit" class=format!("button{size}")>{t.moderation_donated}</button>
+            </ActionForm>
+            <ActionForm action=visit attr:class="inline-form">
+                <input type="hidden" name="booking_id" value=id />
+                <input type="hidden" name="outcome" value="no_show" />
+                <button type="submit" class=format!("button button--secondary{size}")>{t.moderation_no_show}</button>
+            </ActionForm>
+        </div>
     }
 }
 

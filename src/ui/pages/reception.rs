@@ -9,6 +9,7 @@ use crate::ui::access::refused;
 use crate::ui::forms::{ErrorSummary, FormError};
 use crate::ui::live::use_live_events;
 use crate::ui::locale::use_locale;
+use crate::ui::pages::moderation::VisitMarks;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -112,20 +113,7 @@ fn DayTable(items: Vec<QueueItem>, visit: ServerAction<MarkVisit>) -> impl IntoV
                                 <td>{item.donation_type.label(locale)}" · "{item.place_name.clone()}</td>
                                 <td>{last}</td>
                                 <td class="no-print">
-                                    {item.visit_markable.then(|| view! {
-                                        <div class="reception__marks">
-                                            <ActionForm action=visit attr:class="inline-form">
-                                                <input type="hidden" name="booking_id" value=id />
-                                                <input type="hidden" name="outcome" value="donated" />
-                                                <button type="submit" class="button button--small">{t.moderation_donated}</button>
-                                            </ActionForm>
-                                            <ActionForm action=visit attr:class="inline-form">
-                                                <input type="hidden" name="booking_id" value=id />
-                                                <input type="hidden" name="outcome" value="no_show" />
-                                                <button type="submit" class="button button--small button--secondary">{t.moderation_no_show}</button>
-                                            </ActionForm>
-                                        </div>
-                                    })}
+                                    {item.visit_markable.then(|| view! { <VisitMarks id visit class="reception__marks" small=true /> })}
                                 </td>
                             </tr>
                         }
