@@ -216,7 +216,7 @@ async fn run(backend: Backend, c: &Config) {
     let pending: Vec<i64> = {
         use donor_booking::server::db::moderation::{queue, QueueFilter};
         let view = donor_booking::model::moderation::QueueView::Status(donor_booking::domain::BookingStatus::Pending);
-        let filter = QueueFilter { view, date: None, kind: None };
+        let filter = QueueFilter { view, date: None, kind: None, after: None };
         let now = donor_booking::domain::decision::Moment { utc: Utc::now(), tz: chrono_tz::Europe::Moscow };
         queue(&db, &filter, now).await.unwrap().rows.iter().map(|q| q.booking_id).collect()
     };

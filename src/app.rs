@@ -49,6 +49,8 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_context(detect_locale());
     crate::ui::centre::provide_centre();
+    crate::ui::access::provide_session_watch();
+    let session_ended = crate::ui::access::session_watch().ended;
     let t = crate::i18n::texts(use_locale());
     view! {
         <Stylesheet id="leptos" href="/pkg/donor-booking.css" />
@@ -58,6 +60,8 @@ pub fn App() -> impl IntoView {
             <a class="skip-link" href="#main">{t.skip_to_content}</a>
             <Header />
             <main id="main" class="page" tabindex="-1">
+                // A live page whose session ended hides what it showed and says so.
+                <Show when=move || !session_ended.get() fallback=crate::ui::access::SessionEndedNotice>
                 <Routes fallback=NotFound>
                     // Async: the server sends the page once its data is in, so it is complete
                     // without JavaScript (streamed chunks would need JS to be swapped in).
@@ -81,6 +85,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff/password") view=StaffPasswordPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/:area") view=StaffHomePage ssr=SsrMode::Async />
                 </Routes>
+                </Show>
             </main>
             <Footer />
         </Router>

@@ -82,8 +82,10 @@ pub async fn resend_confirmation(email: String) -> Result<(), AppError> {
     .await
 }
 
+/// `next`: the page to return to (a live page whose session ended sends the user here with
+/// it); only a path on this site is followed.
 #[server(endpoint = "login")]
-pub async fn login(email: String, password: String) -> Result<(), AppError> {
+pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     use crate::domain::account::Principal;
     use crate::server::{accounts, auth::sessions, request};
     crate::server::frame::anyone(|call| async move {
@@ -99,7 +101,9 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
         .await?;
         // A session id the browser had before login is dropped: the new one is fresh.
         if let Some(old) = request::session_secret(&call.state, &call.parts) {
-            sessions::delete(&call.state.db, &old).await?;
+            if let Some(owner) = sessions::delete(&call.state.db, &old).await? {
+                call.state.events.sessions_ended(&call.state.db, owner).await;
+            }
         }
         request::set_cookie(&sessions::set_cookie_header(&secret, call.state.settings.is_https()));
         let must_change = match principal {
@@ -108,10 +112,12 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
             }
             Principal::Donor { .. } => false,
         };
-        call.redirect(match principal {
-            Principal::Donor { .. } => "/cabinet",
-            Principal::Staff { .. } if must_change => "/staff/password?required=1",
-            Principal::Staff { role, .. } => role.home_path(),
+        let back = next.as_deref().filter(|n| crate::server::http::is_local_path(n) && !n.starts_with("/login"));
+        call.redirect(match (principal, back) {
+            (Principal::Staff { .. }, _) if must_change => "/staff/password?required=1",
+            (_, Some(back)) => back,
+            (Principal::Donor { .. }, None) => "/cabinet",
+            (Principal::Staff { role, .. }, None) => role.home_path(),
         });
         Ok(())
     })
@@ -123,8 +129,11 @@ pub async fn logout() -> Result<(), AppError> {
     use crate::server::auth::sessions;
     use crate::server::request;
     crate::server::frame::anyone(|call| async move {
+        // Other tabs of this session show that it ended (their streams are told).
         if let Some(secret) = request::session_secret(&call.state, &call.parts) {
-            sessions::delete(&call.state.db, &secret).await?;
+            if let Some(owner) = sessions::delete(&call.state.db, &secret).await? {
+                call.state.events.sessions_ended(&call.state.db, owner).await;
+            }
         }
         request::set_cookie(&sessions::clear_cookie_header(call.state.settings.is_https()));
         call.redirect("/");

@@ -6,12 +6,13 @@ use crate::model::moderation::{AuditPage, QueueList, ReceptionDay};
 use leptos::prelude::*;
 
 /// Bookings of one status as of now (pending by default) or the visits to mark, optionally
-/// of one day and donation type.
+/// of one day and donation type; a page at a time, the next one starting `after` a booking.
 #[server(endpoint = "moderation_queue")]
 pub async fn moderation_queue(
     status: Option<String>,
     date: Option<String>,
     donation_type: Option<String>,
+    after: Option<String>,
 ) -> Result<QueueList, AppError> {
     use crate::domain::account::StaffRole;
     use crate::server::db::moderation::{queue, QueueFilter};
@@ -20,9 +21,11 @@ pub async fn moderation_queue(
         let view = moderation::parse_view(status.as_deref(), call.locale)?;
         let date = moderation::parse_day(date.as_deref(), call.locale)?;
         let kind = parse_donation_type(donation_type.as_deref(), call.locale)?;
-        let filter = QueueFilter { view, date, kind };
+        let after = moderation::parse_id(after.as_deref(), "after", call.locale)?;
+        let filter = QueueFilter { view, date, kind, after };
         let listed = queue(&call.state.db, &filter, call.state.moment()).await?;
-        Ok(QueueList { items: listed.rows, truncated: listed.truncated })
+        let next_after = listed.truncated.then(|| listed.rows.last().map(|r| r.booking_id)).flatten();
+        Ok(QueueList { items: listed.rows, next_after })
     })
     .await
 }
@@ -66,23 +69,26 @@ pub async fn mark_visit(booking_id: i64, outcome: String) -> Result<BookingStatu
     .await
 }
 
-/// A page of the audit log, newest first: entries older than `before` (an entry id), 100 at a
-/// time; admins only.
+/// A page of the audit log, newest first, 100 at a time, filtered by booking, staff member,
+/// kind of entry and days; admins only.
+/// Flat arguments (the fields of [`AuditQuery`]): a form-encoded call has no nesting.
 #[server(endpoint = "audit_entries")]
-pub async fn audit_entries(before: Option<String>) -> Result<AuditPage, AppError> {
+pub async fn audit_entries(
+    before: Option<String>,
+    booking: Option<String>,
+    who: Option<String>,
+    kind: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+) -> Result<AuditPage, AppError> {
     use crate::domain::account::StaffRole;
     use crate::domain::Coded;
     use crate::model::moderation::AuditEntry;
     use crate::server::db::moderation::{audit_log, AUDIT_PAGE};
     crate::server::frame::staff(&[StaffRole::Admin], |call, _| async move {
-        let before = match before.as_deref().map(str::trim).filter(|b| !b.is_empty()) {
-            None => None,
-            Some(b) => Some(
-                b.parse::<i64>()
-                    .map_err(|_| AppError::validation("before", crate::i18n::texts(call.locale).error_generic))?,
-            ),
-        };
-        let page = audit_log(&call.state.db, before, AUDIT_PAGE).await?;
+        let query = crate::model::moderation::AuditQuery { before, booking, who, kind, from, to };
+        let filter = crate::server::moderation::parse_audit_query(&query, call.state.settings.time_zone, call.locale)?;
+        let page = audit_log(&call.state.db, &filter, AUDIT_PAGE).await?;
         let older = page.truncated.then(|| page.rows.last().map(|r| r.id)).flatten();
         let entries = page
             .rows

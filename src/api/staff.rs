@@ -55,6 +55,8 @@ pub async fn disable_staff(id: i64) -> Result<(), AppError> {
         if !accounts::disable_staff(&call.state.db, id, call.now()).await? {
             return Err(AppError::NotFound);
         }
+        // Their open pages stop receiving events and say the session ended.
+        call.state.events.sessions_ended(&call.state.db, crate::domain::account::AccountId::Staff(id)).await;
         tracing::info!(staff_id = id, by = staff.id, "staff account disabled");
         Ok(())
     })
@@ -101,6 +103,7 @@ pub async fn force_password_change(id: i64) -> Result<(), AppError> {
         if !accounts::force_staff_password_change(&call.state.db, id).await? {
             return Err(AppError::NotFound);
         }
+        call.state.events.sessions_ended(&call.state.db, crate::domain::account::AccountId::Staff(id)).await;
         tracing::info!(staff_id = id, by = staff.id, "staff password change required");
         call.redirect_form_post("/staff/admin");
         Ok(())

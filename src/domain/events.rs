@@ -2,6 +2,7 @@
 //! carry ids and a status only — never names, e-mail addresses or blood data — and each
 //! subscriber receives only the ones it may see.
 
+use super::account::AccountId;
 use super::BookingStatus;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -13,6 +14,9 @@ pub enum LiveEvent {
     CellChanged { cell_id: i64 },
     /// A booking was made or changed status.
     BookingChanged { booking_id: i64, donor_id: i64, status: BookingStatus },
+    /// Some sessions of this account ended (logout, new password, staff disabled): every open
+    /// stream of the account re-checks its own session at once. Never sent to a browser.
+    SessionsEnded { account: AccountId },
 }
 
 /// An event as it travels: with the instant its change was committed.
@@ -38,6 +42,7 @@ impl LiveEvent {
             (LiveEvent::BookingChanged { .. }, Audience::Staff) => true,
             (LiveEvent::BookingChanged { donor_id, .. }, Audience::Donor(me)) => *donor_id == me,
             (LiveEvent::BookingChanged { .. }, Audience::Anonymous) => false,
+            (LiveEvent::SessionsEnded { .. }, _) => false,
         }
     }
 }
@@ -55,6 +60,8 @@ mod tests {
         assert!(e.visible_to(Audience::Staff));
         let cell = LiveEvent::CellChanged { cell_id: 3 };
         assert!(cell.visible_to(Audience::Anonymous) && cell.visible_to(Audience::Donor(8)));
+        let ended = LiveEvent::SessionsEnded { account: AccountId::Donor(7) };
+        assert!(!ended.visible_to(Audience::Donor(7)) && !ended.visible_to(Audience::Staff));
     }
 
     #[test]

@@ -77,7 +77,8 @@ pub struct QueueItem {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QueueList {
     pub items: Vec<QueueItem>,
-    pub truncated: bool,
+    /// The next page starts after this booking (`?after=`); `None` on the last page.
+    pub next_after: Option<i64>,
 }
 
 /// Reception's day: every booking of `date` in time order.
@@ -86,6 +87,77 @@ pub struct ReceptionDay {
     pub date: NaiveDate,
     pub items: Vec<QueueItem>,
     pub truncated: bool,
+}
+
+/// What kind of entry the audit log filter asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AuditKind {
+    Decisions,
+    Visits,
+    Cancellations,
+    Lapses,
+    Places,
+    Intervals,
+}
+
+impl AuditKind {
+    pub const ALL: [AuditKind; 6] = [
+        AuditKind::Decisions,
+        AuditKind::Visits,
+        AuditKind::Cancellations,
+        AuditKind::Lapses,
+        AuditKind::Places,
+        AuditKind::Intervals,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            AuditKind::Decisions => "decisions",
+            AuditKind::Visits => "visits",
+            AuditKind::Cancellations => "cancellations",
+            AuditKind::Lapses => "lapses",
+            AuditKind::Places => "places",
+            AuditKind::Intervals => "intervals",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<AuditKind> {
+        Self::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    pub fn label(self, locale: Locale) -> &'static str {
+        match (self, locale) {
+            (AuditKind::Decisions, Locale::Ru) => "Решения регистраторов",
+            (AuditKind::Decisions, Locale::En) => "Registrars' decisions",
+            (AuditKind::Visits, Locale::Ru) => "Отметки визитов",
+            (AuditKind::Visits, Locale::En) => "Visit marks",
+            (AuditKind::Cancellations, Locale::Ru) => "Отмены донорами",
+            (AuditKind::Cancellations, Locale::En) => "Cancellations by donors",
+            (AuditKind::Lapses, Locale::Ru) => "Не рассмотренные вовремя",
+            (AuditKind::Lapses, Locale::En) => "Not reviewed in time",
+            (AuditKind::Places, Locale::Ru) => "Места донации",
+            (AuditKind::Places, Locale::En) => "Donation places",
+            (AuditKind::Intervals, Locale::Ru) => "Интервалы между донациями",
+            (AuditKind::Intervals, Locale::En) => "Donation intervals",
+        }
+    }
+}
+
+/// The audit log's filter as the page's GET form sends it (every field optional; the server
+/// checks each and answers a field's error in the user's language).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditQuery {
+    /// Paging: entries older than this one.
+    pub before: Option<String>,
+    /// A booking's number.
+    pub booking: Option<String>,
+    /// Part of a staff member's e-mail.
+    pub who: Option<String>,
+    /// An [`AuditKind`] code.
+    pub kind: Option<String>,
+    /// First and last day (centre's local dates, "YYYY-MM-DD").
+    pub from: Option<String>,
+    pub to: Option<String>,
 }
 
 /// One page of the audit log, newest first; `older` is the `before` of the next page, when

@@ -337,6 +337,7 @@ pub async fn change_password(
     let hash = state.passwords.hash(new).await?;
     store::set_password(&state.db, account, &hash).await?;
     sessions::delete_all_of(&state.db, account, current_session).await?;
+    state.events.sessions_ended(&state.db, account).await;
     Ok(())
 }
 
@@ -386,6 +387,7 @@ pub async fn reset_password(
             // A password its owner chose: for staff, a required change is done.
             store::set_password(&state.db, account, &hash).await?;
             sessions::delete_all_of(&state.db, account, None).await?;
+            state.events.sessions_ended(&state.db, account).await;
             Ok(())
         }
         TokenUse::Expired => Err(AppError::validation("token", t.link_expired)),

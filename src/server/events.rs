@@ -5,7 +5,7 @@
 
 use super::db::Db;
 use super::state::AppState;
-use crate::domain::account::Principal;
+use crate::domain::account::{AccountId, Principal};
 use crate::domain::events::{Audience, LiveEvent, LiveMessage};
 use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -14,10 +14,8 @@ use futures::stream::Stream;
 use http::HeaderMap;
 use std::convert::Infallible;
 use std::time::Duration;
-use tokio::sync::broadcast;
-use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
-use tokio_stream::wrappers::BroadcastStream;
-use tokio_stream::StreamExt;
+use tokio::sync::{broadcast, mpsc};
+use tokio_stream::wrappers::ReceiverStream;
 
 const CHANNEL: &str = "donor_events";
 
@@ -60,6 +58,11 @@ impl EventHub {
         }
     }
 
+    /// Tells every open stream of this account (on any instance) to re-check its session.
+    pub async fn sessions_ended(&self, db: &Db, account: AccountId) {
+        self.publish(db, &[LiveEvent::SessionsEnded { account }]).await;
+    }
+
     /// PostgreSQL: relays `NOTIFY donor_events` from every instance to this instance's
     /// subscribers; reconnects after a lost connection.
     pub fn spawn_listener(&self, db: &Db) {
@@ -90,32 +93,99 @@ impl EventHub {
     }
 }
 
+/// How often an open stream re-reads its session, to notice idle or absolute expiry. Ends of
+/// a session by someone's action (logout, new password, staff disabled) arrive at once as
+/// [`LiveEvent::SessionsEnded`].
+const SESSION_RECHECK: Duration = Duration::from_secs(15);
+
 /// `GET /events`: a server-sent event stream of what the caller may see. A browser's
 /// EventSource reconnects by itself; the page re-fetches on every (re)connection, which is the
 /// catch-up after a network loss. A subscriber that fell behind gets `resync`.
+///
+/// A stream opened with a session lives only as long as that session: when it ends, the
+/// stream sends `session_ended` and closes, and sends nothing more. Reading the session for
+/// this does not count as its use, so a page left open still idles out.
 pub async fn stream(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
-    let audience = audience(&state, &headers).await;
-    let events = BroadcastStream::new(state.events.subscribe()).filter_map(move |item| match item {
-        Ok(message) if message.event.visible_to(audience) => {
-            Some(Ok(Event::default().json_data(message).unwrap_or_else(|_| Event::default().event("resync"))))
-        }
-        Ok(_) => None,
-        Err(BroadcastStreamRecvError::Lagged(_)) => Some(Ok(Event::default().event("resync").data("{}"))),
-    });
-    let hello = tokio_stream::once(Ok(Event::default().event("ready").data("{}")));
-    Sse::new(hello.chain(events)).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+    let secret = super::auth::sessions::read_cookie(&headers, state.settings.is_https());
+    let watched = match &secret {
+        Some(secret) => peek(&state, secret).await.ok().flatten().map(|principal| (secret.clone(), principal)),
+        None => None,
+    };
+    let (out, events) = mpsc::channel(16);
+    tokio::spawn(forward(state, watched, out));
+    Sse::new(ReceiverStream::new(events)).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
 }
 
-async fn audience(state: &AppState, headers: &HeaderMap) -> Audience {
-    let Some(secret) = super::auth::sessions::read_cookie(headers, state.settings.is_https()) else {
-        return Audience::Anonymous;
+type Outgoing = mpsc::Sender<Result<Event, Infallible>>;
+
+/// Relays this instance's events to one stream until the browser goes away or the session
+/// that opened it ends. A browser too slow to take them makes the relay fall behind, which
+/// the broadcast channel turns into `resync`.
+async fn forward(state: AppState, watched: Option<(String, Principal)>, out: Outgoing) {
+    let mut incoming = state.events.subscribe();
+    let audience = match watched {
+        Some((_, Principal::Donor { id })) => Audience::Donor(id),
+        Some((_, Principal::Staff { .. })) => Audience::Staff,
+        None => Audience::Anonymous,
     };
-    match super::auth::sessions::lookup(&state.db, &secret, state.clock.now()).await {
-        Ok(Some(Principal::Donor { id })) => Audience::Donor(id),
-        Ok(Some(Principal::Staff { .. })) => Audience::Staff,
-        _ => Audience::Anonymous,
+    if out.send(Ok(Event::default().event("ready").data("{}"))).await.is_err() {
+        return;
     }
+    let mut recheck = tokio::time::interval(SESSION_RECHECK);
+    recheck.tick().await;
+    loop {
+        let next = tokio::select! {
+            _ = out.closed() => return,
+            _ = recheck.tick(), if watched.is_some() => Relay::Recheck,
+            received = incoming.recv() => match received {
+                Ok(LiveMessage { event: LiveEvent::SessionsEnded { account }, .. }) => {
+                    match &watched {
+                        Some((_, principal)) if principal.account() == account => Relay::Recheck,
+                        _ => continue,
+                    }
+                }
+                Ok(message) if message.event.visible_to(audience) => {
+                    Relay::Send(Event::default().json_data(message).unwrap_or_else(|_| resync()))
+                }
+                Ok(_) => continue,
+                Err(broadcast::error::RecvError::Lagged(_)) => Relay::Send(resync()),
+                Err(broadcast::error::RecvError::Closed) => return,
+            },
+        };
+        let event = match next {
+            Relay::Send(event) => event,
+            Relay::Recheck => match &watched {
+                Some((secret, _)) if matches!(peek(&state, secret).await, Ok(None)) => {
+                    let _ = out.send(Ok(Event::default().event("session_ended").data("{}"))).await;
+                    return;
+                }
+                _ => continue,
+            },
+        };
+        if out.send(Ok(event)).await.is_err() {
+            return;
+        }
+    }
+}
+
+enum Relay {
+    Send(Event),
+    Recheck,
+}
+
+fn resync() -> Event {
+    Event::default().event("resync").data("{}")
+}
+
+/// The session's owner while it is alive. On a database error the stream stays as it is:
+/// ending a session is for its rules to decide, not for a passing fault.
+async fn peek(state: &AppState, secret: &str) -> Result<Option<Principal>, sqlx::Error> {
+    let found = super::auth::sessions::peek(&state.db, secret, state.clock.now()).await;
+    if let Err(err) = &found {
+        tracing::warn!(error = %err, "cannot re-read a session for its event stream");
+    }
+    found
 }

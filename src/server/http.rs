@@ -137,7 +137,8 @@ pub async fn switch_language(
 }
 
 /// Only paths on this site: no scheme, no `//host`, no backslash tricks.
-fn is_local_path(path: &str) -> bool {
+/// A path on this site, safe to redirect to (no other host, no scheme tricks).
+pub fn is_local_path(path: &str) -> bool {
     path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') && !path.chars().any(char::is_control)
 }
 

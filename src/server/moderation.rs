@@ -4,7 +4,7 @@
 use super::accounts::message_id;
 use super::booking::changed;
 use super::db::bookings::BookingFacts;
-use super::db::moderation::{self, AlreadyDecided, Change, ChangeOutcome};
+use super::db::moderation::{self, AlreadyDecided, AuditFilter, Change, ChangeOutcome};
 use super::mail::{ics, templates, Attachment};
 use super::state::AppState;
 use crate::domain::events::LiveEvent;
@@ -12,7 +12,7 @@ use crate::domain::moderation::Decision;
 use crate::domain::{BookingStatus, Coded, Labelled, Locale, RejectionReason};
 use crate::error::AppError;
 use crate::i18n::texts;
-use crate::model::moderation::QueueView;
+use crate::model::moderation::{AuditKind, AuditQuery, QueueView};
 
 /// Reads the decision form: "approve", or "reject" with a reason from the seed's list and an
 /// optional comment (at most 500 characters).
@@ -142,6 +142,59 @@ pub fn parse_view(code: Option<&str>, locale: Locale) -> Result<QueueView, AppEr
         Some(code) => QueueView::from_code(code)
             .ok_or_else(|| AppError::validation("status", texts(locale).filter_status_invalid)),
     }
+}
+
+/// A record number from a filter form or a paging link; empty means none.
+pub fn parse_id(input: Option<&str>, field: &str, locale: Locale) -> Result<Option<i64>, AppError> {
+    match input.map(|v| v.trim().trim_start_matches('№')).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => match v.parse::<i64>() {
+            Ok(id) if id > 0 => Ok(Some(id)),
+            _ => Err(AppError::validation(field, texts(locale).filter_number_invalid)),
+        },
+    }
+}
+
+/// The audit log's filter from its form: each field checked, days turned into the centre's
+/// midnights.
+pub fn parse_audit_query(query: &AuditQuery, tz: chrono_tz::Tz, locale: Locale) -> Result<AuditFilter, AppError> {
+    let t = texts(locale);
+    let day = |value: Option<&str>, field: &str| {
+        parse_day(value, locale).map_err(|_| AppError::validation(field, t.filter_date_invalid))
+    };
+    let (from, to) = (day(query.from.as_deref(), "from")?, day(query.to.as_deref(), "to")?);
+    if let (Some(from), Some(to)) = (from, to) {
+        if to < from {
+            return Err(AppError::validation("to", t.filter_range_reversed));
+        }
+    }
+    let kind = match query.kind.as_deref().map(str::trim).filter(|k| !k.is_empty()) {
+        None => None,
+        Some(code) => Some(AuditKind::from_code(code).ok_or_else(|| AppError::validation("kind", t.error_generic))?),
+    };
+    let who = query.who.as_deref().map(str::trim).filter(|w| !w.is_empty());
+    if who.is_some_and(|w| w.chars().count() > 254) {
+        return Err(AppError::validation("who", (t.place_too_long)(254)));
+    }
+    Ok(AuditFilter {
+        before: parse_id(query.before.as_deref(), "before", locale)?,
+        booking_id: parse_id(query.booking.as_deref(), "booking", locale)?,
+        staff_email_part: who.map(str::to_owned),
+        kind,
+        from: from.map(|d| local_midnight(d, tz)),
+        until: to.and_then(|d| d.succ_opt()).map(|d| local_midnight(d, tz)),
+    })
+}
+
+/// The instant a local day begins in the centre (the earliest one, should a clock change
+/// make midnight ambiguous).
+fn local_midnight(day: chrono::NaiveDate, tz: chrono_tz::Tz) -> chrono::DateTime<chrono::Utc> {
+    use chrono::TimeZone;
+    let midnight = day.and_time(chrono::NaiveTime::MIN);
+    tz.from_local_datetime(&midnight)
+        .earliest()
+        .unwrap_or_else(|| tz.from_utc_datetime(&midnight))
+        .with_timezone(&chrono::Utc)
 }
 
 /// A day from a filter form ("2026-12-01"); empty means any day.

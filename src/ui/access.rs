@@ -1,20 +1,96 @@
 //! What a protected page shows when its data is refused: the login page for strangers, the
-//! home page for the wrong role, a notice for anything else.
+//! home page for the wrong role, a notice for anything else — and, on a live page whose
+//! session has ended, «Сеанс завершён — войдите снова» in place of its content.
 
 use crate::error::AppError;
 use crate::i18n::texts;
 use crate::ui::locale::use_locale;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
+use leptos_router::hooks::use_location;
+
+/// Whether this page follows a session over its event stream, and whether that session ended.
+/// Provided once by the app; the layout hides the page's content once `ended` is set.
+#[derive(Clone, Copy)]
+pub struct SessionWatch {
+    /// A page with a private event stream is open (set by `use_private_live_events`).
+    pub watching: RwSignal<bool>,
+    pub ended: RwSignal<bool>,
+}
+
+pub fn provide_session_watch() {
+    provide_context(SessionWatch { watching: RwSignal::new(false), ended: RwSignal::new(false) });
+}
+
+pub fn session_watch() -> SessionWatch {
+    use_context::<SessionWatch>().expect("provide_session_watch() runs in App")
+}
 
 pub fn refused(error: AppError) -> AnyView {
     match error {
-        AppError::Unauthorized => view! { <Redirect path="/login" /> }.into_any(),
+        AppError::Unauthorized => unauthorized(),
         AppError::Forbidden => view! { <Redirect path="/" /> }.into_any(),
         AppError::PasswordChangeRequired => view! { <Redirect path="/staff/password?required=1" /> }.into_any(),
         _ => {
             let t = texts(use_locale());
             view! { <p class="error-banner" role="alert">{t.error_generic}</p> }.into_any()
         }
+    }
+}
+
+/// Opening a protected page without a session leads to the login, which then returns here.
+/// A live page already open in the browser does not jump away: it says the session ended.
+fn unauthorized() -> AnyView {
+    let watch = session_watch();
+    if cfg!(feature = "hydrate") && watch.watching.get_untracked() {
+        // Set after this render, not during it.
+        Effect::new(move |_| watch.ended.set(true));
+        return ().into_any();
+    }
+    view! { <Redirect path=login_returning_here() /> }.into_any()
+}
+
+/// `/login?next=<this page>`.
+pub fn login_returning_here() -> String {
+    let location = use_location();
+    let path = location.pathname.get_untracked();
+    let search = location.search.get_untracked();
+    let here = if search.is_empty() { path } else { format!("{path}?{search}") };
+    format!("/login?next={}", encode_query_value(&here))
+}
+
+/// In place of a live page whose session ended. A full page load to the login on purpose:
+/// nothing of the old page's state survives it.
+#[component]
+pub fn SessionEndedNotice() -> impl IntoView {
+    let t = texts(use_locale());
+    view! {
+        <leptos_meta::Title text=t.session_ended />
+        <section class="form-page form-page--narrow session-ended" data-testid="session-ended">
+            <div class="notice notice--warning" role="alert">
+                <h1 class="notice__title">{t.session_ended}</h1>
+                <p>{t.session_ended_why}</p>
+            </div>
+            <a class="button" href=login_returning_here() rel="external">{t.submit_login}</a>
+        </section>
+    }
+}
+
+/// Percent-encodes a path for use as one query value.
+pub fn encode_query_value(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn query_values_are_encoded() {
+        assert_eq!(super::encode_query_value("/?type=plasma&x=1"), "/%3Ftype%3Dplasma%26x%3D1");
     }
 }

@@ -4,6 +4,7 @@ use crate::api::auth::{current_session, Logout};
 use crate::domain::Locale;
 use crate::i18n::texts;
 use crate::model::accounts::SessionInfo;
+use crate::ui::access::{encode_query_value, session_watch};
 use crate::ui::centre::with_centre;
 use crate::ui::locale::use_locale;
 use leptos::prelude::*;
@@ -15,8 +16,13 @@ pub fn Header() -> impl IntoView {
     let t = texts(locale);
     let logout = ServerAction::<Logout>::new();
     let location = use_location();
-    // Re-read on every navigation (login and logout redirect) and after logging out.
-    let session = Resource::new(move || (location.pathname.get(), logout.version().get()), |_| current_session());
+    // Re-read on every navigation (login and logout redirect), after logging out and when a
+    // live page learns that its session ended.
+    let ended = session_watch().ended;
+    // Leaving the page (to the login, or logging out) leaves its ended session behind.
+    Effect::watch(move || location.pathname.get(), move |_, _, _| ended.set(false), false);
+    let session =
+        Resource::new(move || (location.pathname.get(), logout.version().get(), ended.get()), |_| current_session());
     let account_links = move || {
         Suspend::new(async move {
             match session.await.ok().flatten() {
@@ -95,17 +101,6 @@ fn LanguageSwitch(current: Locale) -> impl IntoView {
     }
 }
 
-/// Percent-encodes a path for use as one query value.
-fn encode_query_value(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 #[component]
 pub fn Footer() -> impl IntoView {
     let locale = use_locale();
@@ -135,12 +130,4 @@ pub fn HydrationMarker() -> impl IntoView {
             let _ = body.set_attribute("data-hydrated", "true");
         }
     });
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn query_values_are_encoded() {
-        assert_eq!(super::encode_query_value("/?type=plasma&x=1"), "/%3Ftype%3Dplasma%26x%3D1");
-    }
 }

@@ -15,8 +15,21 @@ pub const CELL_REFRESH_EVERY: std::time::Duration = std::time::Duration::from_mi
 /// The longest a page waits before showing a booking's new status.
 pub const BOOKING_REFRESH_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
 
-#[cfg(feature = "hydrate")]
+/// Live events for a public page. When a signed-in visitor's session ends, the server closes
+/// the stream and the browser reconnects as anonymous: the page goes on with public events.
 pub fn use_live_events(on_change: impl Fn(Option<LiveMessage>) + 'static) {
+    open_stream(on_change, false);
+}
+
+/// Live events for a page that needs a session: when the session ends (idle, logout in another
+/// tab, new password, staff disabled) the stream stops and the page says so in place of its
+/// content (see `ui::access`), rather than silently showing stale data or jumping to /login.
+pub fn use_private_live_events(on_change: impl Fn(Option<LiveMessage>) + 'static) {
+    open_stream(on_change, true);
+}
+
+#[cfg(feature = "hydrate")]
+fn open_stream(on_change: impl Fn(Option<LiveMessage>) + 'static, private: bool) {
     use crate::domain::events::LiveEvent;
     use leptos::prelude::*;
     use send_wrapper::SendWrapper;
@@ -56,10 +69,22 @@ pub fn use_live_events(on_change: impl Fn(Option<LiveMessage>) + 'static) {
     for name in ["ready", "resync"] {
         let _ = source.add_event_listener_with_callback(name, on_resync.as_ref().unchecked_ref());
     }
-    // The closures live as long as the stream; both go when the page is left.
-    let held = SendWrapper::new((source, on_message, on_resync));
+    let on_ended = private.then(|| {
+        let watch = crate::ui::access::session_watch();
+        watch.watching.set(true);
+        on_cleanup(move || watch.watching.set(false));
+        let closing = SendWrapper::new(source.clone());
+        let on_ended = Closure::<dyn Fn(web_sys::Event)>::new(move |_| {
+            closing.close(); // no reconnect: a new session needs a new login
+            watch.ended.set(true);
+        });
+        let _ = source.add_event_listener_with_callback("session_ended", on_ended.as_ref().unchecked_ref());
+        on_ended
+    });
+    // The closures live as long as the stream; all go when the page is left.
+    let held = SendWrapper::new((source, on_message, on_resync, on_ended));
     on_cleanup(move || held.take().0.close());
 }
 
 #[cfg(not(feature = "hydrate"))]
-pub fn use_live_events(_on_change: impl Fn(Option<LiveMessage>) + 'static) {}
+fn open_stream(_on_change: impl Fn(Option<LiveMessage>) + 'static, _private: bool) {}

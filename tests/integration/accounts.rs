@@ -382,7 +382,7 @@ async fn staff_reset_their_password_by_email(backend: Backend) {
     ];
     let done = server.client().post(server.url("/api/reset_password")).form(&fields).send().await.unwrap();
     assert_eq!(done.status(), StatusCode::OK);
-    let queue = ModerationQueue { status: None, date: None, donation_type: None };
+    let queue = ModerationQueue { status: None, date: None, donation_type: None, after: None };
     assert_eq!(desk.call(queue.clone()).await, Err(AppError::Unauthorized), "the old session ended");
     let (client, landing) = login(&server, email, "registrar-own-phrase-2").await;
     assert_eq!(landing, "/staff/moderation", "a password they chose: no change required");

@@ -11,6 +11,7 @@ mod booking;
 mod eligibility;
 mod foundation;
 mod moderation;
+mod open_pages;
 mod places;
 mod planning;
 mod reception;

@@ -1,17 +1,19 @@
 //! Registrars deciding bookings, visits, the audit log, and live events — on both backends,
 //! and across two server instances on PostgreSQL.
 
+use crate::support::api::audit;
 use crate::support::api::Api;
 use crate::support::fixture::{moscow_today, Fixture};
 use crate::support::live::Subscription;
 use crate::support::smtp::SmtpSink;
 use crate::support::{staff_session, Backend, ServerOptions, TestServer};
-use donor_booking::api::moderation::{AuditEntries, DecideBooking, MarkVisit, ModerationQueue};
+use donor_booking::api::moderation::{DecideBooking, MarkVisit, ModerationQueue};
 use donor_booking::api::planning::{CloseCell, SetPlaces};
 use donor_booking::domain::events::{LiveEvent, LiveMessage};
 use donor_booking::domain::moderation::Warning;
 use donor_booking::domain::{BookingStatus, DonationType, Rule};
 use donor_booking::error::AppError;
+use donor_booking::model::moderation::AuditQuery;
 use sqlx::Row;
 use std::time::Duration;
 
@@ -191,10 +193,10 @@ async fn visits_record_the_donation_and_the_audit_log_is_for_admins(backend: Bac
     );
 
     // The audit log: both changes, readable by an admin only, and not editable.
-    assert_eq!(m.f.anonymous().call(AuditEntries { before: None }).await, Err(AppError::Unauthorized));
-    assert_eq!(registrar.call(AuditEntries { before: None }).await, Err(AppError::Forbidden));
+    assert_eq!(m.f.anonymous().call(audit(AuditQuery::default())).await, Err(AppError::Unauthorized));
+    assert_eq!(registrar.call(audit(AuditQuery::default())).await, Err(AppError::Forbidden));
     let admin = staff_session(&m.f.server, "admin@centre.example", "admin", "admin-long-phrase-1").await;
-    let entries = Api::from_client(&m.f.server.base, admin).call(AuditEntries { before: None }).await.unwrap().entries;
+    let entries = Api::from_client(&m.f.server.base, admin).call(audit(AuditQuery::default())).await.unwrap().entries;
     let mine: Vec<_> = entries.iter().filter(|e| e.booking_id == Some(booking)).collect();
     assert_eq!(mine.len(), 2);
     assert_eq!(mine[0].to_status, Some(BookingStatus::Donated));
@@ -212,7 +214,7 @@ async fn the_queue_warns_of_a_donation_too_recent_for_the_cell(backend: Backend)
     m.f.gave(donor, 11, DonationType::Plasma).await;
     let queue = registrar(&m.f.server, 1)
         .await
-        .call(ModerationQueue { status: None, date: None, donation_type: None })
+        .call(ModerationQueue { status: None, date: None, donation_type: None, after: None })
         .await
         .unwrap();
     let item = queue.items.iter().find(|i| i.booking_id == booking).expect("in the queue");
@@ -230,7 +232,7 @@ async fn donors_and_strangers_cannot_moderate(backend: Backend) {
     let m = Moderation::start(backend).await;
     let (_, donor, booking) = m.booked_donor("sneaky").await;
     assert_eq!(donor.call(decide(booking, "approve", None)).await, Err(AppError::Forbidden));
-    let all = ModerationQueue { status: None, date: None, donation_type: None };
+    let all = ModerationQueue { status: None, date: None, donation_type: None, after: None };
     assert_eq!(m.f.anonymous().call(all.clone()).await, Err(AppError::Unauthorized));
     let registrar = registrar(&m.f.server, 1).await;
     let queue = registrar.call(all).await.unwrap();
@@ -244,6 +246,7 @@ async fn donors_and_strangers_cannot_moderate(backend: Backend) {
             status: Some("lost".into()),
             date: Some("31.12".into()),
             donation_type: Some("blood".into()),
+            after: None,
         })
         .await;
     let Err(AppError::Validation { errors }) = bad else { panic!("{bad:?}") };
@@ -264,7 +267,107 @@ async fn planners_changes_reach_open_pages(backend: Backend) {
     assert!(public.next_matching(Duration::from_secs(1), cell_changed).await.is_some(), "closing is heard too");
 }
 
+/// The queue shows 100 bookings a page, oldest request first, and the next page starts after
+/// the last one shown: a booking decided meanwhile does not shift it.
+async fn the_queue_is_paged(backend: Backend) {
+    let m = Moderation::start(backend).await;
+    let cell = m.f.cell(3, DonationType::Plasma, &[("10:00", 150)], 150).await;
+    for (_, session) in m.f.donors("page", 130, crate::support::fixture::A_POS).await {
+        m.f.api(&session).book(cell, "10:00").await.expect("booked");
+    }
+    let registrar = registrar(&m.f.server, 1).await;
+    let page = |after: Option<i64>| ModerationQueue {
+        status: None,
+        date: None,
+        donation_type: None,
+        after: after.map(|a| a.to_string()),
+    };
+    let first = registrar.call(page(None)).await.unwrap();
+    assert_eq!(first.items.len(), 100);
+    let after = first.next_after.expect("a next page");
+    assert_eq!(after, first.items[99].booking_id);
+    // The first booking is decided while the registrar reads: page two stays the same.
+    let oldest = first.items[0].booking_id;
+    assert_eq!(registrar.call(decide(oldest, "approve", None)).await, Ok(BookingStatus::Approved));
+    let second = registrar.call(page(Some(after))).await.unwrap();
+    assert_eq!(second.items.len(), 30);
+    assert_eq!(second.next_after, None, "the last page says there is no more");
+    let mut seen: Vec<i64> = first.items.iter().chain(&second.items).map(|i| i.booking_id).collect();
+    let in_order = seen.clone();
+    seen.sort_unstable();
+    seen.dedup();
+    assert_eq!(seen.len(), 130, "every booking once");
+    let requested: Vec<_> = first.items.iter().chain(&second.items).map(|i| i.requested_at).collect();
+    assert!(requested.windows(2).all(|w| w[0] <= w[1]), "oldest request first: {in_order:?}");
+    let again = registrar.call(page(None)).await.unwrap();
+    assert_eq!(again.items[0].booking_id, first.items[1].booking_id, "the decided one left the pending queue");
+    let bad = registrar.call(ModerationQueue { after: Some("x".into()), ..page(None) }).await.unwrap_err();
+    assert!(bad.field_message("after").is_some());
+}
+
+/// The audit log is filtered by booking, staff member, kind of entry and days.
+async fn the_audit_log_is_filtered(backend: Backend) {
+    let m = Moderation::start(backend).await;
+    let (_, _, first) = m.booked_donor("audit-a").await;
+    let (_, _, second) = m.booked_donor("audit-b").await;
+    let (one, two) = (registrar(&m.f.server, 1).await, registrar(&m.f.server, 2).await);
+    assert_eq!(one.call(decide(first, "approve", None)).await, Ok(BookingStatus::Approved));
+    assert_eq!(two.call(decide(second, "reject", Some("medical_deferral"))).await, Ok(BookingStatus::Rejected));
+    let pool = m.f.server.db.pool().await;
+    sqlx::query(
+        "INSERT INTO audit_log (at, action, comment) VALUES ('2020-01-01 09:00:00+00:00', 'place_update', 'old')",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let admin = staff_session(&m.f.server, "admin@centre.example", "admin", "admin-long-phrase-1").await;
+    let admin = Api::from_client(&m.f.server.base, admin);
+    let list = |query: AuditQuery| {
+        let admin = &admin;
+        async move { admin.call(audit(query)).await }
+    };
+    let q = AuditQuery::default;
+
+    let by_booking = list(AuditQuery { booking: Some(format!("№{second}")), ..q() }).await.unwrap().entries;
+    assert_eq!(by_booking.len(), 1);
+    assert_eq!(by_booking[0].to_status, Some(BookingStatus::Rejected));
+    let by_who = list(AuditQuery { who: Some("REGISTRAR1".into()), ..q() }).await.unwrap().entries;
+    assert_eq!(by_who.iter().map(|e| e.booking_id).collect::<Vec<_>>(), vec![Some(first)], "any case, part of it");
+    let wildcard = list(AuditQuery { who: Some("%".into()), ..q() }).await.unwrap().entries;
+    assert!(wildcard.is_empty(), "LIKE's wildcards are taken literally");
+    let places = list(AuditQuery { kind: Some("places".into()), ..q() }).await.unwrap().entries;
+    assert_eq!(places.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(), vec!["place_update"]);
+    let today = moscow_today();
+    let recent =
+        AuditQuery { from: Some((today - chrono::Days::new(1)).to_string()), to: Some(today.to_string()), ..q() };
+    let recent = list(recent).await.unwrap().entries;
+    assert_eq!(recent.len(), 2, "the two decisions, not the old place edit");
+    let decisions = list(AuditQuery { kind: Some("decisions".into()), ..q() }).await.unwrap().entries;
+    assert_eq!(decisions.len(), 2);
+
+    let reversed =
+        AuditQuery { from: Some(today.to_string()), to: Some((today - chrono::Days::new(1)).to_string()), ..q() };
+    assert!(list(reversed).await.unwrap_err().field_message("to").is_some());
+    assert!(list(AuditQuery { from: Some("31.12.2026".into()), ..q() })
+        .await
+        .unwrap_err()
+        .field_message("from")
+        .is_some());
+    assert!(list(AuditQuery { kind: Some("everything".into()), ..q() })
+        .await
+        .unwrap_err()
+        .field_message("kind")
+        .is_some());
+    assert!(list(AuditQuery { booking: Some("12a".into()), ..q() })
+        .await
+        .unwrap_err()
+        .field_message("booking")
+        .is_some());
+}
+
 on_both_backends!(
+    the_queue_is_paged,
+    the_audit_log_is_filtered,
     the_audit_log_is_paged,
     planners_changes_reach_open_pages,
     two_registrars_decide_a_booking_once,
@@ -311,14 +414,15 @@ async fn the_audit_log_is_paged(backend: Backend) {
     }
     let admin = staff_session(&m.f.server, "admin@centre.example", "admin", "admin-long-phrase-1").await;
     let admin = Api::from_client(&m.f.server.base, admin);
-    let first = admin.call(AuditEntries { before: None }).await.unwrap();
+    let first = admin.call(audit(AuditQuery::default())).await.unwrap();
     assert_eq!(first.entries.len(), 100);
     assert_eq!(first.entries[0].comment.as_deref(), Some("place 149"), "newest first");
     let older = first.older.expect("there are older entries");
-    let second = admin.call(AuditEntries { before: Some(older.to_string()) }).await.unwrap();
+    let second =
+        admin.call(audit(AuditQuery { before: Some(older.to_string()), ..AuditQuery::default() })).await.unwrap();
     assert_eq!(second.entries.len(), 50);
     assert_eq!(second.entries[0].comment.as_deref(), Some("place 49"));
     assert_eq!(second.older, None, "the last page says there is nothing older");
-    let bad = admin.call(AuditEntries { before: Some("x".into()) }).await.unwrap_err();
+    let bad = admin.call(audit(AuditQuery { before: Some("x".into()), ..AuditQuery::default() })).await.unwrap_err();
     assert!(bad.field_message("before").is_some());
 }

@@ -76,7 +76,7 @@ async fn a_rejection_names_the_centre_the_comment_and_the_next_step(backend: Bac
     {
         assert!(mail.contains(part), "the e-mail lacks {part:?}:\n{mail}");
     }
-    let queue = ModerationQueue { status: Some("rejected".into()), date: None, donation_type: None };
+    let queue = ModerationQueue { status: Some("rejected".into()), date: None, donation_type: None, after: None };
     let decided = registrar.call(queue).await.unwrap();
     assert_eq!(decided.items[0].rejection_comment.as_deref(), Some(comment), "the registrar's queue shows the comment");
 

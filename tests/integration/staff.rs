@@ -83,7 +83,7 @@ async fn admins_add_list_and_disable_staff(backend: Backend) {
     // At first login the registrar is sent to choose a password; until then no work is possible.
     let (registrar_api, landing) = logged_in(&server, "reg@centre.example", "registrar-phrase-77").await;
     assert_eq!(landing, "/staff/password?required=1");
-    let queue = ModerationQueue { status: None, date: None, donation_type: None };
+    let queue = ModerationQueue { status: None, date: None, donation_type: None, after: None };
     assert_eq!(registrar_api.call(queue.clone()).await, Err(AppError::PasswordChangeRequired));
     let t = texts(Locale::Ru);
     let wrong = registrar_api.call(change("not-the-password", "my-own-phrase-88")).await.unwrap_err();

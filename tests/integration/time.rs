@@ -2,17 +2,19 @@
 //! decided is «Не рассмотрена» from its time, an approved one stops holding the donor at the
 //! centre's midnight and waits to be marked, and no rule waits for the tidy-up job.
 
+use crate::support::api::audit;
 use crate::support::api::Api;
 use crate::support::fixture::{moscow_today, Fixture};
 use crate::support::staff_api;
 use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
 use donor_booking::api::booking::MyBookings;
-use donor_booking::api::moderation::{AuditEntries, DecideBooking, MarkVisit, ModerationQueue};
+use donor_booking::api::moderation::{DecideBooking, MarkVisit, ModerationQueue};
 use donor_booking::domain::account::Principal;
 use donor_booking::domain::decision::Moment;
 use donor_booking::domain::{BookingStatus, DonationType, Locale, Rule};
 use donor_booking::error::AppError;
 use donor_booking::i18n::texts;
+use donor_booking::model::moderation::AuditQuery;
 use donor_booking::server::auth::sessions;
 use donor_booking::server::db::bookings::release_all_lapsed;
 
@@ -65,7 +67,7 @@ impl Clocked {
 }
 
 fn queue(view: &str) -> ModerationQueue {
-    ModerationQueue { status: Some(view.into()), date: None, donation_type: None }
+    ModerationQueue { status: Some(view.into()), date: None, donation_type: None, after: None }
 }
 
 fn ids(items: &[donor_booking::model::moderation::QueueItem]) -> Vec<i64> {
@@ -104,7 +106,7 @@ async fn an_undecided_booking_is_not_reviewed_from_its_time(backend: crate::supp
     assert_ne!(next, booking);
     assert_eq!(c.status_for_donor(&api, booking).await, BookingStatus::NotReviewed);
     let admin = staff_api(&c.f.server, "admin@centre.example", "admin", "admin-long-phrase-1").await;
-    let audit = admin.call(AuditEntries { before: None }).await.unwrap().entries;
+    let audit = admin.call(audit(AuditQuery::default())).await.unwrap().entries;
     let lapse = audit.iter().find(|e| e.booking_id == Some(booking) && e.action == "lapse").expect("lapse audited");
     assert_eq!((lapse.from_status, lapse.to_status), (Some(BookingStatus::Pending), Some(BookingStatus::NotReviewed)));
     assert_eq!(lapse.staff_email, None);

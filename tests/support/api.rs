@@ -80,3 +80,15 @@ pub fn rule_of(
         other => panic!("not a rule refusal: {other:?}"),
     }
 }
+
+/// The audit log's server-function call for a filter.
+pub fn audit(q: donor_booking::model::moderation::AuditQuery) -> donor_booking::api::moderation::AuditEntries {
+    donor_booking::api::moderation::AuditEntries {
+        before: q.before,
+        booking: q.booking,
+        who: q.who,
+        kind: q.kind,
+        from: q.from,
+        to: q.to,
+    }
+}

@@ -14,6 +14,15 @@ impl Subscription {
         if let Some(session) = session {
             req = req.header("cookie", format!("session={session}"));
         }
+        Subscription::start(req).await
+    }
+
+    /// A stream opened by a client that holds its session in its cookie jar (a staff login).
+    pub async fn open_as(client: &reqwest::Client, base: &str) -> Subscription {
+        Subscription::start(client.get(format!("{base}/events"))).await
+    }
+
+    async fn start(req: reqwest::RequestBuilder) -> Subscription {
         let resp = req.send().await.expect("GET /events");
         assert_eq!(resp.headers()["content-type"], "text/event-stream");
         let mut sub = Subscription { resp, buffer: String::new() };
@@ -35,6 +44,35 @@ impl Subscription {
             }
             let chunk = tokio::time::timeout_at(deadline, self.resp.chunk()).await.ok()?.ok()??;
             self.buffer.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    }
+
+    /// The next frame's event name (`event: <name>`), skipping plain data events.
+    pub async fn next_named(&mut self, within: Duration) -> Option<String> {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            let frame = self.next_frame(left).await?;
+            if let Some(name) = frame.lines().find_map(|l| l.strip_prefix("event:")) {
+                return Some(name.trim().to_owned());
+            }
+        }
+    }
+
+    /// Whether live events arrived that were not read yet.
+    pub fn has_unread_events(&self) -> bool {
+        self.buffer.contains("\"kind\"")
+    }
+
+    /// Whether the server ended the stream within the time given (rather than just idling).
+    pub async fn ended_within(&mut self, within: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            match tokio::time::timeout_at(deadline, self.resp.chunk()).await {
+                Err(_) => return false,
+                Ok(Ok(Some(chunk))) => self.buffer.push_str(&String::from_utf8_lossy(&chunk)),
+                Ok(Ok(None)) | Ok(Err(_)) => return true,
+            }
         }
     }
 

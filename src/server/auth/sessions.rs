@@ -90,15 +90,33 @@ pub async fn lookup(db: &Db, secret: &str, now: DateTime<Utc>) -> Result<Option<
     Ok(lookup_session(db, secret, now).await?.map(|s| s.principal))
 }
 
-/// [`lookup`] with the staff member's must-change flag, read in the same statement.
+/// [`lookup`] with the staff member's must-change flag, read in the same statement. A use of
+/// the session: it keeps it from idling out.
 pub async fn lookup_session(db: &Db, secret: &str, now: DateTime<Utc>) -> Result<Option<Session>, sqlx::Error> {
     let hash = hash_secret(secret);
+    let Some((session, last_seen_at)) = read(db, &hash, now).await? else { return Ok(None) };
+    if last_seen_at + TOUCH_EVERY <= now {
+        on_pool!(db, pool => {
+            sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2").bind(now).bind(&hash).execute(pool).await?;
+        });
+    }
+    Ok(Some(session))
+}
+
+/// Who a session belongs to, without counting as a use: an open event stream asks this, so a
+/// page left open does not keep its session alive (idle expiry stays honest).
+pub async fn peek(db: &Db, secret: &str, now: DateTime<Utc>) -> Result<Option<Principal>, sqlx::Error> {
+    Ok(read(db, &hash_secret(secret), now).await?.map(|(s, _)| s.principal))
+}
+
+/// The live session of this hash and when it was last used; a dead one is deleted.
+async fn read(db: &Db, hash: &str, now: DateTime<Utc>) -> Result<Option<(Session, DateTime<Utc>)>, sqlx::Error> {
     let row: Option<SessionRow> = on_pool!(db, pool => sqlx::query_as(
         "SELECT s.donor_id, s.staff_id, st.role, (st.disabled_at IS NOT NULL) AS staff_disabled, \
                 st.must_change_password AS staff_must_change_password, s.last_seen_at, s.expires_at \
          FROM sessions s LEFT JOIN staff st ON st.id = s.staff_id WHERE s.id_hash = $1",
     )
-    .bind(&hash).fetch_optional(pool).await?);
+    .bind(hash).fetch_optional(pool).await?);
     let Some(row) = row else { return Ok(None) };
     let alive = row.expires_at > now && row.last_seen_at + IDLE_TIMEOUT > now && !row.staff_disabled;
     let principal = match (row.donor_id, row.staff_id, row.role.as_deref()) {
@@ -106,21 +124,29 @@ pub async fn lookup_session(db: &Db, secret: &str, now: DateTime<Utc>) -> Result
         (None, Some(id), Some(role)) => Some(Principal::Staff { id, role: decode::<StaffRole>(role)? }),
         _ => None,
     };
-    if !alive || principal.is_none() {
-        delete_by_hash(db, &hash).await?;
-        return Ok(None);
+    match principal {
+        Some(principal) if alive => {
+            let must_change_password = row.staff_must_change_password.unwrap_or(false);
+            Ok(Some((Session { principal, must_change_password }, row.last_seen_at)))
+        }
+        _ => {
+            delete_by_hash(db, hash).await?;
+            Ok(None)
+        }
     }
-    if row.last_seen_at + TOUCH_EVERY <= now {
-        on_pool!(db, pool => {
-            sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2").bind(now).bind(&hash).execute(pool).await?;
-        });
-    }
-    let must_change_password = row.staff_must_change_password.unwrap_or(false);
-    Ok(principal.map(|principal| Session { principal, must_change_password }))
 }
 
-pub async fn delete(db: &Db, secret: &str) -> Result<(), sqlx::Error> {
-    delete_by_hash(db, &hash_secret(secret)).await
+/// Ends one session (logout); returns whose it was, so its open streams can be told.
+pub async fn delete(db: &Db, secret: &str) -> Result<Option<AccountId>, sqlx::Error> {
+    let owner: Option<(Option<i64>, Option<i64>)> = on_pool!(db, pool => sqlx::query_as(
+        "DELETE FROM sessions WHERE id_hash = $1 RETURNING donor_id, staff_id",
+    )
+    .bind(hash_secret(secret)).fetch_optional(pool).await?);
+    Ok(match owner {
+        Some((Some(id), _)) => Some(AccountId::Donor(id)),
+        Some((None, Some(id))) => Some(AccountId::Staff(id)),
+        _ => None,
+    })
 }
 
 async fn delete_by_hash(db: &Db, hash: &str) -> Result<(), sqlx::Error> {
@@ -192,6 +218,17 @@ mod expiry_tests {
         assert_eq!(lookup(&db, &secret, t0 + Duration::minutes(58)).await.unwrap(), Some(donor));
         assert_eq!(lookup(&db, &secret, t0 + Duration::minutes(89)).await.unwrap(), None);
         assert_eq!(lookup(&db, &secret, t0 + Duration::minutes(60)).await.unwrap(), None, "deleted, not revived");
+    }
+
+    #[tokio::test]
+    async fn peeking_does_not_keep_a_session_alive() {
+        let (db, _dir) = fresh_db().await;
+        let t0 = Utc.with_ymd_and_hms(2026, 11, 26, 9, 0, 0).unwrap();
+        let donor = Principal::Donor { id: 1 };
+        let secret = create(&db, donor, t0, None).await.unwrap();
+        assert_eq!(peek(&db, &secret, t0 + Duration::minutes(20)).await.unwrap(), Some(donor));
+        assert_eq!(peek(&db, &secret, t0 + Duration::minutes(31)).await.unwrap(), None, "idle since 09:00");
+        assert_eq!(lookup(&db, &secret, t0 + Duration::minutes(5)).await.unwrap(), None, "and gone");
     }
 
     #[tokio::test]

@@ -12,7 +12,7 @@ use crate::domain::moderation::{
     visit_can_be_marked, visit_day_reached, warnings, BookingHistory, Decision, OtherBooking,
 };
 use crate::domain::{BloodProfile, BookingStatus, Coded, DonationType, Locale, RejectionReason};
-use crate::model::moderation::{QueueItem, QueueView};
+use crate::model::moderation::{AuditKind, QueueItem, QueueView};
 use crate::server::mail::{outbox, Email};
 use chrono::{DateTime, NaiveDate, NaiveTime, Timelike, Utc};
 use std::collections::HashMap;
@@ -52,6 +52,8 @@ pub struct QueueFilter {
     pub view: QueueView,
     pub date: Option<NaiveDate>,
     pub kind: Option<DonationType>,
+    /// Paging: only bookings requested after this one (the last of the previous page).
+    pub after: Option<i64>,
 }
 
 /// The view's condition on `b` (bookings), `c` (cells) and `s` (time slots) with `$1` the
@@ -79,8 +81,8 @@ const QUEUE: &str = "SELECT b.id AS booking_id, b.donor_id, b.status, b.created_
      JOIN time_slots s ON s.id = b.slot_id JOIN places p ON p.id = c.place_id \
      LEFT JOIN staff st ON st.id = b.decided_by";
 
-/// The most rows one list shows; a longer one says it was cut ([`Listed::truncated`]).
-pub const QUEUE_LIMIT: usize = 200;
+/// Bookings per page of the queue; [`Listed::truncated`] says there is a next page.
+pub const QUEUE_PAGE: usize = 100;
 /// A reception day lists every booking of the day up to this many.
 pub const DAY_LIMIT: usize = 2000;
 /// Audit entries per page.
@@ -92,27 +94,41 @@ pub struct Listed<T> {
     pub truncated: bool,
 }
 
-/// Bookings of the filter's view, oldest request first (at most [`QUEUE_LIMIT`]), with each
-/// donor's other bookings on record and the computed warnings, as of `now`.
+/// One page of the filter's view, oldest request first ([`QUEUE_PAGE`] bookings), with each
+/// donor's other bookings on record and the computed warnings, as of `now`. Keyset paging on
+/// (request time, id): a booking decided meanwhile does not shift the next page.
 pub async fn queue(db: &Db, filter: &QueueFilter, now: Moment) -> Result<Listed<QueueItem>, sqlx::Error> {
-    let condition = view_condition(filter.view);
-    load(db, &condition, filter.date, filter.kind, "b.created_at, b.id", QUEUE_LIMIT, now).await
+    let condition = format!(
+        "{} AND ($6 IS NULL OR (b.created_at, b.id) > (SELECT p.created_at, p.id FROM bookings p WHERE p.id = $6))",
+        view_condition(filter.view)
+    );
+    let query = Query { condition: &condition, date: filter.date, kind: filter.kind, after: filter.after };
+    load(db, query, "b.created_at, b.id", QUEUE_PAGE, now).await
 }
 
 /// Every booking of one day sorted by time, whatever its status: reception's list.
 pub async fn day(db: &Db, date: NaiveDate, now: Moment) -> Result<Listed<QueueItem>, sqlx::Error> {
-    load(db, "1 = 1", Some(date), None, "s.start, b.id", DAY_LIMIT, now).await
+    let query = Query { condition: "($6 IS NULL OR TRUE)", date: Some(date), kind: None, after: None };
+    load(db, query, "s.start, b.id", DAY_LIMIT, now).await
+}
+
+/// What [`load`] selects: a condition over `$1` (today), `$2` (time of day now) and `$6`
+/// (`after`), and the filters bound as `$3`, `$4`.
+struct Query<'a> {
+    condition: &'a str,
+    date: Option<NaiveDate>,
+    kind: Option<DonationType>,
+    after: Option<i64>,
 }
 
 async fn load(
     db: &Db,
-    condition: &str,
-    date: Option<NaiveDate>,
-    kind: Option<DonationType>,
+    query: Query<'_>,
     order: &str,
     limit: usize,
     now: Moment,
 ) -> Result<Listed<QueueItem>, sqlx::Error> {
+    let Query { condition, date, kind, after } = query;
     let tz = now.tz;
     let local = now.local();
     let today = local.date();
@@ -124,7 +140,7 @@ async fn load(
     let mut rows: Vec<QueueRow> = on_pool!(db, pool => sqlx::query_as(&format!(
         "{QUEUE} WHERE {condition} AND ($3 IS NULL OR c.date = $3) AND ($4 IS NULL OR c.donation_type = $4) \
          ORDER BY {order} LIMIT $5"
-    )).bind(today).bind(time_now).bind(date).bind(kind).bind(fetch).fetch_all(pool).await?);
+    )).bind(today).bind(time_now).bind(date).bind(kind).bind(fetch).bind(after).fetch_all(pool).await?);
     let truncated = rows.len() > limit;
     rows.truncate(limit);
     if rows.is_empty() {
@@ -384,15 +400,54 @@ pub struct AuditRow {
     pub comment: Option<String>,
 }
 
-/// The newest entries first. The table is only ever inserted into.
-/// A page of at most `limit` entries older than entry `before` (the newest without it).
-/// Keyset paging: a page stays the same while new entries arrive.
-pub async fn audit_log(db: &Db, before: Option<i64>, limit: usize) -> Result<Listed<AuditRow>, sqlx::Error> {
+/// Which audit entries to list; every part optional.
+#[derive(Clone, Debug, Default)]
+pub struct AuditFilter {
+    /// Paging: entries older than this one.
+    pub before: Option<i64>,
+    pub booking_id: Option<i64>,
+    /// Part of the staff member's e-mail, any case.
+    pub staff_email_part: Option<String>,
+    pub kind: Option<AuditKind>,
+    /// `[from, until)`.
+    pub from: Option<DateTime<Utc>>,
+    pub until: Option<DateTime<Utc>>,
+}
+
+/// The `action` values of each kind, as a LIKE pattern.
+fn action_pattern(kind: AuditKind) -> &'static str {
+    match kind {
+        AuditKind::Decisions => "decide",
+        AuditKind::Visits => "visit",
+        AuditKind::Cancellations => "donor_cancel",
+        AuditKind::Lapses => "lapse",
+        AuditKind::Places => "place\\_%",
+        AuditKind::Intervals => "interval_change",
+    }
+}
+
+/// `%part%` for LIKE, with LIKE's own wildcards in the input taken literally.
+fn contains_pattern(part: &str) -> String {
+    let escaped = part.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+/// A page of at most `limit` entries matching the filter, newest first. Keyset paging: a page
+/// stays the same while new entries arrive. The table is only ever inserted into.
+pub async fn audit_log(db: &Db, filter: &AuditFilter, limit: usize) -> Result<Listed<AuditRow>, sqlx::Error> {
     let fetch = i64::try_from(limit + 1).unwrap_or(i64::MAX);
+    let who = filter.staff_email_part.as_deref().map(contains_pattern);
+    let kind = filter.kind.map(action_pattern);
     let mut rows: Vec<AuditRow> = on_pool!(db, pool => sqlx::query_as(
         "SELECT a.id, a.at, s.email AS staff_email, a.booking_id, a.action, a.from_status, a.to_status, a.reason, a.comment \
-         FROM audit_log a LEFT JOIN staff s ON s.id = a.staff_id WHERE ($1 IS NULL OR a.id < $1) ORDER BY a.id DESC LIMIT $2",
-    ).bind(before).bind(fetch).fetch_all(pool).await?);
+         FROM audit_log a LEFT JOIN staff s ON s.id = a.staff_id \
+         WHERE ($1 IS NULL OR a.id < $1) AND ($2 IS NULL OR a.booking_id = $2) \
+           AND ($3 IS NULL OR LOWER(s.email) LIKE $3 ESCAPE '\\') AND ($4 IS NULL OR a.action LIKE $4 ESCAPE '\\') \
+           AND ($5 IS NULL OR a.at >= $5) AND ($6 IS NULL OR a.at < $6) \
+         ORDER BY a.id DESC LIMIT $7",
+    )
+    .bind(filter.before).bind(filter.booking_id).bind(who).bind(kind).bind(filter.from).bind(filter.until).bind(fetch)
+    .fetch_all(pool).await?);
     let truncated = rows.len() > limit;
     rows.truncate(limit);
     Ok(Listed { rows, truncated })

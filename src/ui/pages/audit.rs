@@ -2,9 +2,10 @@
 
 use crate::api::moderation::audit_entries;
 use crate::domain::Labelled;
+use crate::error::AppError;
 use crate::i18n::texts;
-use crate::model::moderation::AuditPage;
-use crate::ui::access::refused;
+use crate::model::moderation::{AuditKind, AuditPage, AuditQuery};
+use crate::ui::access::{encode_query_value, refused};
 use crate::ui::locale::use_locale;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -15,16 +16,28 @@ pub fn AuditPage() -> impl IntoView {
     let locale = use_locale();
     let t = texts(locale);
     let query = use_query_map();
-    let before = move || query.read().get("before").filter(|b| !b.is_empty());
-    let entries = Resource::new(before, audit_entries);
+    let param = move |name: &str| query.read().get(name).filter(|v| !v.is_empty());
+    let filter = move || AuditQuery {
+        before: param("before"),
+        booking: param("booking"),
+        who: param("who"),
+        kind: param("kind"),
+        from: param("from"),
+        to: param("to"),
+    };
+    let entries = Resource::new(filter, |q| audit_entries(q.before, q.booking, q.who, q.kind, q.from, q.to));
     let status = move |s: Option<crate::domain::BookingStatus>| s.map(|s| s.label(locale)).unwrap_or("—");
     view! {
         <Title text=t.audit_title />
         <h1>{t.audit_title}</h1>
         <p class="muted">{t.audit_lead}</p>
+        <Filters current=filter() />
         <Suspense>
             {move || Suspend::new(async move {
                 match entries.await {
+                    Ok(AuditPage { entries: rows, .. }) if rows.is_empty() => view! {
+                        <p class="empty-state" data-testid="audit-empty">{t.audit_empty}</p>
+                    }.into_any(),
                     Ok(AuditPage { entries: rows, older }) => view! {
                         <div class="table-wrap" tabindex="0" role="region" aria-label=t.audit_title>
                             <table class="table" data-testid="audit-log">
@@ -62,13 +75,79 @@ pub fn AuditPage() -> impl IntoView {
                             </table>
                         </div>
                         <p class="area-links" data-testid="audit-pages">
-                            {before().map(|_| view! { <a href="/staff/audit">{t.audit_newest}</a> })}
-                            {older.map(|id| view! { <a href=format!("/staff/audit?before={id}") data-testid="audit-older">{t.audit_older}</a> })}
+                            {param("before").map(|_| view! { <a href=page_link(&filter(), None)>{t.audit_newest}</a> })}
+                            {older.map(|id| view! {
+                                <a href=page_link(&filter(), Some(id)) data-testid="audit-older">{t.audit_older}</a>
+                            })}
                         </p>
+                    }.into_any(),
+                    // The filter's fields are plain inputs: name what is wrong in words.
+                    Err(AppError::Validation { errors }) => view! {
+                        <div class="error-banner" role="alert" data-testid="audit-filter-error">
+                            {errors.into_iter().map(|e| view! { <p>{e.message}</p> }).collect_view()}
+                        </div>
                     }.into_any(),
                     Err(error) => refused(error),
                 }
             })}
         </Suspense>
+    }
+}
+
+/// This filter's page of entries older than `before` (the newest page without it).
+fn page_link(filter: &AuditQuery, before: Option<i64>) -> String {
+    let before = before.map(|id| id.to_string());
+    let pairs = [
+        ("booking", &filter.booking),
+        ("who", &filter.who),
+        ("kind", &filter.kind),
+        ("from", &filter.from),
+        ("to", &filter.to),
+        ("before", &before),
+    ];
+    let query: Vec<String> = pairs
+        .iter()
+        .filter_map(|(name, value)| value.as_deref().map(|v| format!("{name}={}", encode_query_value(v))))
+        .collect();
+    format!("/staff/audit?{}", query.join("&"))
+}
+
+/// A GET form: the filter lives in the URL, so it survives a reload and works without JS.
+#[component]
+fn Filters(current: AuditQuery) -> impl IntoView {
+    let locale = use_locale();
+    let t = texts(locale);
+    let kind = current.kind.clone().unwrap_or_default();
+    let value = |v: &Option<String>| v.clone().unwrap_or_default();
+    view! {
+        <form method="get" action="/staff/audit" class="queue-filters" data-testid="audit-filters">
+            <div class="field">
+                <label for="audit-booking">{t.audit_filter_booking}</label>
+                <input id="audit-booking" name="booking" inputmode="numeric" value=value(&current.booking) />
+            </div>
+            <div class="field">
+                <label for="audit-who">{t.audit_filter_who}</label>
+                <input id="audit-who" name="who" type="search" value=value(&current.who) />
+            </div>
+            <div class="field">
+                <label for="audit-kind">{t.audit_filter_kind}</label>
+                <select id="audit-kind" name="kind">
+                    <option value="" selected=kind.is_empty()>{t.filter_all}</option>
+                    {AuditKind::ALL.map(|k| view! {
+                        <option value=k.code() selected=kind == k.code()>{k.label(locale)}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="audit-from">{t.audit_filter_from}</label>
+                <input id="audit-from" name="from" type="date" value=value(&current.from) />
+            </div>
+            <div class="field">
+                <label for="audit-to">{t.audit_filter_to}</label>
+                <input id="audit-to" name="to" type="date" value=value(&current.to) />
+            </div>
+            <button type="submit" class="button button--secondary">{t.audit_filter_submit}</button>
+            <a class="button button--secondary" href="/staff/audit">{t.audit_filter_reset}</a>
+        </form>
     }
 }

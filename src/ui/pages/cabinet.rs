@@ -12,7 +12,7 @@ use crate::ui::access::refused;
 use crate::ui::booking::{BookingDialog, MyBookings};
 use crate::ui::cells::{BookingContext, CellsByDay};
 use crate::ui::forms::{ErrorSummary, FormError, TextField};
-use crate::ui::live::use_live_events;
+use crate::ui::live::use_private_live_events;
 use crate::ui::locale::use_locale;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -73,7 +73,7 @@ fn BookingArea() -> impl IntoView {
     // …and when a live event says something this donor sees changed (or the stream reconnected).
     let live = RwSignal::new(0u32);
     let status_notice = RwSignal::new(None::<BookingStatus>);
-    use_live_events(move |message| {
+    use_private_live_events(move |message| {
         if let Some(LiveMessage { event: LiveEvent::BookingChanged { status, .. }, .. }) = message {
             if matches!(status, BookingStatus::Approved | BookingStatus::Rejected) {
                 status_notice.set(Some(status));

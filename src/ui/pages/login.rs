@@ -26,6 +26,7 @@ pub fn LoginPage() -> impl IntoView {
             <ActionForm action attr:class="form" attr:novalidate=true>
                 <TextField name="email" label=t.label_email kind="email" autocomplete="username" error />
                 <TextField name="password" label=t.label_password kind="password" autocomplete="current-password" error />
+                <input type="hidden" name="next" value=move || query.read().get("next").unwrap_or_default() />
                 <button type="submit" class="button button--wide" disabled=move || action.pending().get()>
                     {t.submit_login}
                 </button>

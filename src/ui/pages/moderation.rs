@@ -7,9 +7,9 @@ use crate::domain::moderation::Warning;
 use crate::domain::{BookingStatus, Coded, DonationType, Labelled, Locale, RejectionReason};
 use crate::i18n::texts;
 use crate::model::moderation::{QueueItem, QueueView};
-use crate::ui::access::refused;
+use crate::ui::access::{encode_query_value, refused};
 use crate::ui::forms::{ErrorSummary, FormError};
-use crate::ui::live::use_live_events;
+use crate::ui::live::use_private_live_events;
 use crate::ui::locale::use_locale;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -24,12 +24,13 @@ pub fn ModerationPage() -> impl IntoView {
     let decide = ServerAction::<DecideBooking>::new();
     let visit = ServerAction::<MarkVisit>::new();
     let live = RwSignal::new(0u32);
-    use_live_events(move |_| live.update(|n| *n += 1));
+    use_private_live_events(move |_| live.update(|n| *n += 1));
     let queue = Resource::new(
         move || {
-            (param("status"), param("date"), param("type"), decide.version().get(), visit.version().get(), live.get())
+            let filter = (param("status"), param("date"), param("type"), param("after"));
+            (filter, decide.version().get(), visit.version().get(), live.get())
         },
-        |(status, date, kind, ..)| moderation_queue(status, date, kind),
+        |((status, date, kind, after), ..)| moderation_queue(status, date, kind, after),
     );
     let decide_error: FormError = Signal::derive(move || decide.value().get().and_then(Result::err));
     let visit_error: FormError = Signal::derive(move || visit.value().get().and_then(Result::err));
@@ -48,16 +49,28 @@ pub fn ModerationPage() -> impl IntoView {
                 match queue.await {
                     Ok(list) if list.items.is_empty() => view! {
                         <p class="empty-state" data-testid="queue-empty">{t.moderation_empty}</p>
+                        {param("after").map(|_| view! {
+                            <p class="area-links">
+                                <a href=page_link(param("status"), param("date"), param("type"), None)>{t.page_first}</a>
+                            </p>
+                        })}
                     }.into_any(),
                     Ok(list) => {
                         let shown = list.items.len();
+                        let link = move |after: Option<i64>| page_link(param("status"), param("date"), param("type"), after);
                         view! {
                             <ol class="queue" data-testid="queue">
                                 {list.items.into_iter().map(|item| view! { <QueueRow item decide visit locale /> }).collect_view()}
                             </ol>
-                            {list.truncated.then(|| view! {
-                                <p class="notice notice--warning" role="status" data-testid="queue-truncated">{(t.list_truncated)(shown)}</p>
+                            {list.next_after.map(|_| view! {
+                                <p class="notice" role="status" data-testid="queue-truncated">{(t.queue_more)(shown)}</p>
                             })}
+                            <p class="area-links" data-testid="queue-pages">
+                                {param("after").map(|_| view! { <a href=link(None)>{t.page_first}</a> })}
+                                {list.next_after.map(|id| view! {
+                                    <a href=link(Some(id)) data-testid="queue-next">{t.page_next}</a>
+                                })}
+                            </p>
                         }.into_any()
                     }
                     Err(error) => refused(error),
@@ -65,6 +78,16 @@ pub fn ModerationPage() -> impl IntoView {
             })}
         </Transition>
     }
+}
+
+/// The queue with these filters, from the booking after `after` (the first page without it).
+fn page_link(status: Option<String>, date: Option<String>, kind: Option<String>, after: Option<i64>) -> String {
+    let after = after.map(|id| id.to_string());
+    let query: Vec<String> = [("status", status), ("date", date), ("type", kind), ("after", after)]
+        .into_iter()
+        .filter_map(|(name, value)| value.map(|v| format!("{name}={}", encode_query_value(&v))))
+        .collect();
+    format!("/staff/moderation?{}", query.join("&"))
 }
 
 /// A GET form: the filters live in the URL, so they survive a reload and work without JS.

@@ -7,7 +7,7 @@ use crate::i18n::texts;
 use crate::model::moderation::QueueItem;
 use crate::ui::access::refused;
 use crate::ui::forms::{ErrorSummary, FormError};
-use crate::ui::live::use_live_events;
+use crate::ui::live::use_private_live_events;
 use crate::ui::locale::use_locale;
 use crate::ui::pages::moderation::VisitMarks;
 use leptos::prelude::*;
@@ -22,7 +22,7 @@ pub fn ReceptionPage() -> impl IntoView {
     let date = move || query.read().get("date").filter(|d| !d.is_empty());
     let visit = ServerAction::<MarkVisit>::new();
     let live = RwSignal::new(0u32);
-    use_live_events(move |_| live.update(|n| *n += 1));
+    use_private_live_events(move |_| live.update(|n| *n += 1));
     let day = Resource::new(move || (date(), visit.version().get(), live.get()), |(date, ..)| reception_list(date));
     let error: FormError = Signal::derive(move || visit.value().get().and_then(Result::err));
     view! {

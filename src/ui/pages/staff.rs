@@ -7,7 +7,6 @@ use crate::model::accounts::SessionInfo;
 use crate::ui::locale::use_locale;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
 
 #[component]
 pub fn StaffHomePage() -> impl IntoView {
@@ -24,7 +23,7 @@ pub fn StaffHomePage() -> impl IntoView {
                             <h1>{t.staff_area_title}": "{role.label(locale)}</h1>
                         </section>
                     }.into_any(),
-                    _ => view! { <Redirect path="/login" /> }.into_any(),
+                    _ => crate::ui::access::refused(crate::error::AppError::Unauthorized),
                 }
             })}
         </Suspense>
