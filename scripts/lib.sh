@@ -39,3 +39,25 @@ release_build() {
   step "Release build (scripts/build)"
   "$ROOT/scripts/build" || fail "scripts/build failed"
 }
+
+# Starts the release server on a scratch SQLite database with demo data, on `port`, for the
+# measuring scripts; stops it and removes the database when the calling script exits.
+# Sets SCRATCH_URL.
+serve_scratch() { # port
+  local port="$1" scratch
+  [ -x "$ROOT/target/release/donor-booking" ] && [ -f "$ROOT/target/site/pkg/output-name" ] \
+    || fail "no release build: run scripts/build"
+  scratch="$(mktemp -d)"
+  export DATABASE_URL="sqlite://$scratch/scratch.db" MAIL_DIR="$scratch/mail" LEPTOS_SITE_ADDR="127.0.0.1:$port" LOG_LEVEL=warn
+  (cd "$ROOT" && target/release/donor-booking demo-data --days 14 >/dev/null)
+  (cd "$ROOT" && exec target/release/donor-booking serve >"$scratch/serve.log" 2>&1) &
+  SCRATCH_PID=$!
+  trap 'kill "$SCRATCH_PID" 2>/dev/null; rm -rf "'"$scratch"'"' EXIT
+  SCRATCH_URL="http://127.0.0.1:$port"
+  for _ in $(seq 1 100); do
+    curl -fsS "$SCRATCH_URL/healthz" >/dev/null 2>&1 && return 0
+    sleep 0.2
+  done
+  cat "$scratch/serve.log"
+  fail "the server did not start"
+}

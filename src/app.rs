@@ -18,7 +18,7 @@ use crate::ui::pages::staff::StaffHomePage;
 use crate::ui::pages::staff_password::StaffPasswordPage;
 use crate::ui::pages::{home::HomePage, not_found::NotFound};
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
@@ -32,7 +32,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="theme-color" content="#ffffff" />
+                // When the server began this page, before its data was read: the live stream
+                // asks from then on whether anything changed (`ui::live`).
+                <meta name="rendered-at" content=chrono::Utc::now().timestamp_millis().to_string() />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                // Named like the JS and the WASM (with their content hash once built).
+                <link rel="stylesheet" href=format!("/{}/{}.css", options.site_pkg_dir, options.output_name) />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
@@ -53,7 +58,6 @@ pub fn App() -> impl IntoView {
     let session_ended = crate::ui::access::session_watch().ended;
     let t = crate::i18n::texts(use_locale());
     view! {
-        <Stylesheet id="leptos" href="/pkg/donor-booking.css" />
         <Title formatter=move |page: String| format!("{page} · {}", t.centre_short) />
         <HydrationMarker />
         <Router>

@@ -18,5 +18,7 @@ pub mod server;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
+    // Read before anything else runs: the later estimates of the server's time start here.
+    let _ = ui::live::server_now_estimate();
     leptos::mount::hydrate_body(app::App);
 }

@@ -7,12 +7,14 @@ use super::db::Db;
 use super::state::AppState;
 use crate::domain::account::{AccountId, Principal};
 use crate::domain::events::{Audience, LiveEvent, LiveMessage};
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use futures::stream::Stream;
 use http::HeaderMap;
+use std::collections::VecDeque;
 use std::convert::Infallible;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{broadcast, mpsc};
 use tokio_stream::wrappers::ReceiverStream;
@@ -22,18 +24,57 @@ const CHANNEL: &str = "donor_events";
 #[derive(Clone)]
 pub struct EventHub {
     local: broadcast::Sender<LiveMessage>,
+    recent: Arc<Mutex<Recent>>,
 }
+
+/// The last events this instance delivered, so that a page opening its stream can be told
+/// whether what it was rendered with is still current (then it need not re-fetch).
+struct Recent {
+    started_at: DateTime<Utc>,
+    messages: VecDeque<LiveMessage>,
+    /// The newest event no longer kept.
+    forgotten_until: Option<DateTime<Utc>>,
+}
+
+/// Events kept for [`EventHub::changed_since`].
+const RECENT_KEPT: usize = 4096;
+/// Instances' clocks differ by less than this (a page's own estimate of the server's time errs
+/// early by construction); an event this close before a page's render counts as unseen.
+pub const CLOCK_MARGIN: chrono::Duration = chrono::Duration::seconds(1);
 
 impl Default for EventHub {
     fn default() -> Self {
         // A slow subscriber that falls this far behind is told to re-fetch everything.
-        EventHub { local: broadcast::channel(1024).0 }
+        let recent = Recent { started_at: Utc::now(), messages: VecDeque::new(), forgotten_until: None };
+        EventHub { local: broadcast::channel(1024).0, recent: Arc::new(Mutex::new(recent)) }
     }
 }
 
 impl EventHub {
     pub fn subscribe(&self) -> broadcast::Receiver<LiveMessage> {
         self.local.subscribe()
+    }
+
+    /// Hands an event to this instance's streams and remembers it.
+    fn deliver(&self, message: LiveMessage) {
+        if let Ok(mut recent) = self.recent.lock() {
+            if recent.messages.len() == RECENT_KEPT {
+                let forgotten = recent.messages.pop_front().map(|m| m.committed_at);
+                recent.forgotten_until = forgotten.max(recent.forgotten_until);
+            }
+            recent.messages.push_back(message);
+        }
+        let _ = self.local.send(message);
+    }
+
+    /// Whether anything `audience` sees may have changed after `since` — true whenever this
+    /// instance cannot tell (it started later, or no longer keeps events that old).
+    pub fn changed_since(&self, since: DateTime<Utc>, audience: Audience) -> bool {
+        let since = since - CLOCK_MARGIN;
+        let Ok(recent) = self.recent.lock() else { return true };
+        recent.started_at > since
+            || recent.forgotten_until.is_some_and(|t| t > since)
+            || recent.messages.iter().any(|m| m.committed_at > since && m.event.visible_to(audience))
     }
 
     /// Publishes events of a committed change. Never fails the change: a lost event only
@@ -48,12 +89,10 @@ impl EventHub {
                     let sent = sqlx::query("SELECT pg_notify($1, $2)").bind(CHANNEL).bind(payload).execute(pool).await;
                     if let Err(err) = sent {
                         tracing::warn!(error = %err, "NOTIFY failed; delivering on this instance only");
-                        let _ = self.local.send(message);
+                        self.deliver(message);
                     }
                 }
-                Db::Sqlite(_) => {
-                    let _ = self.local.send(message);
-                }
+                Db::Sqlite(_) => self.deliver(message),
             }
         }
     }
@@ -67,7 +106,7 @@ impl EventHub {
     /// subscribers; reconnects after a lost connection.
     pub fn spawn_listener(&self, db: &Db) {
         let Db::Postgres(pool) = db else { return };
-        let (pool, local) = (pool.clone(), self.local.clone());
+        let (pool, hub) = (pool.clone(), self.clone());
         tokio::spawn(async move {
             loop {
                 match sqlx::postgres::PgListener::connect_with(&pool).await {
@@ -77,9 +116,7 @@ impl EventHub {
                         } else {
                             while let Ok(note) = listener.recv().await {
                                 match serde_json::from_str::<LiveMessage>(note.payload()) {
-                                    Ok(message) => {
-                                        let _ = local.send(message);
-                                    }
+                                    Ok(message) => hub.deliver(message),
                                     Err(err) => tracing::warn!(error = %err, "unreadable live event"),
                                 }
                             }
@@ -105,18 +142,33 @@ const SESSION_RECHECK: Duration = Duration::from_secs(15);
 /// A stream opened with a session lives only as long as that session: when it ends, the
 /// stream sends `session_ended` and closes, and sends nothing more. Reading the session for
 /// this does not count as its use, so a page left open still idles out.
+///
+/// `?since=<ms since the epoch>`: when the page was rendered, by the server's clock. The first
+/// `ready` says `{"current":true}` when nothing the page shows changed since, so the page
+/// need not re-fetch what the server just rendered.
 pub async fn stream(
     State(state): State<AppState>,
+    Query(opened): Query<Opened>,
     headers: HeaderMap,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let secret = super::auth::sessions::read_cookie(&headers, state.settings.is_https());
-    let watched = match &secret {
-        Some(secret) => peek(&state, secret).await.ok().flatten().map(|principal| (secret.clone(), principal)),
-        None => None,
-    };
     let (out, events) = mpsc::channel(16);
-    tokio::spawn(forward(state, watched, out));
+    let watched = match &secret {
+        None => Ok(None),
+        Some(secret) => peek(&state, secret).await.map(|found| found.map(|principal| (secret.clone(), principal))),
+    };
+    // Without an answer about the session the stream ends at once (the browser retries): a
+    // registrar is never quietly served as a stranger, nor a stranger as anyone.
+    if let Ok(watched) = watched {
+        let since = opened.since.and_then(DateTime::<Utc>::from_timestamp_millis);
+        tokio::spawn(forward(state, watched, since, out));
+    }
     Sse::new(ReceiverStream::new(events)).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+}
+
+#[derive(serde::Deserialize)]
+pub struct Opened {
+    since: Option<i64>,
 }
 
 type Outgoing = mpsc::Sender<Result<Event, Infallible>>;
@@ -124,14 +176,17 @@ type Outgoing = mpsc::Sender<Result<Event, Infallible>>;
 /// Relays this instance's events to one stream until the browser goes away or the session
 /// that opened it ends. A browser too slow to take them makes the relay fall behind, which
 /// the broadcast channel turns into `resync`.
-async fn forward(state: AppState, watched: Option<(String, Principal)>, out: Outgoing) {
+async fn forward(state: AppState, watched: Option<(String, Principal)>, since: Option<DateTime<Utc>>, out: Outgoing) {
+    // Subscribed before asking what changed: nothing falls between the two.
     let mut incoming = state.events.subscribe();
     let audience = match watched {
         Some((_, Principal::Donor { id })) => Audience::Donor(id),
         Some((_, Principal::Staff { .. })) => Audience::Staff,
         None => Audience::Anonymous,
     };
-    if out.send(Ok(Event::default().event("ready").data("{}"))).await.is_err() {
+    let current = since.is_some_and(|since| !state.events.changed_since(since, audience));
+    let ready = Event::default().event("ready").data(if current { r#"{"current":true}"# } else { "{}" });
+    if out.send(Ok(ready)).await.is_err() {
         return;
     }
     let mut recheck = tokio::time::interval(SESSION_RECHECK);
@@ -158,11 +213,15 @@ async fn forward(state: AppState, watched: Option<(String, Principal)>, out: Out
         let event = match next {
             Relay::Send(event) => event,
             Relay::Recheck => match &watched {
-                Some((secret, _)) if matches!(peek(&state, secret).await, Ok(None)) => {
-                    let _ = out.send(Ok(Event::default().event("session_ended").data("{}"))).await;
-                    return;
-                }
-                _ => continue,
+                Some((secret, _)) => match peek(&state, secret).await {
+                    Ok(Some(_)) => continue,
+                    Ok(None) => {
+                        let _ = out.send(Ok(Event::default().event("session_ended").data("{}"))).await;
+                        return;
+                    }
+                    Err(_) => return, // the browser reconnects and asks again
+                },
+                None => continue,
             },
         };
         if out.send(Ok(event)).await.is_err() {
@@ -180,12 +239,51 @@ fn resync() -> Event {
     Event::default().event("resync").data("{}")
 }
 
-/// The session's owner while it is alive. On a database error the stream stays as it is:
-/// ending a session is for its rules to decide, not for a passing fault.
+/// The session's owner while it is alive; a database error is logged and ends the stream.
 async fn peek(state: &AppState, secret: &str) -> Result<Option<Principal>, sqlx::Error> {
     let found = super::auth::sessions::peek(&state.db, secret, state.clock.now()).await;
     if let Err(err) = &found {
         tracing::warn!(error = %err, "cannot re-read a session for its event stream");
     }
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::BookingStatus;
+
+    fn message(event: LiveEvent, committed_at: DateTime<Utc>) -> LiveMessage {
+        LiveMessage { event, committed_at }
+    }
+
+    #[test]
+    fn a_page_is_current_unless_something_it_sees_changed_since() {
+        let hub = EventHub::default();
+        let start = Utc::now();
+        let later = start + chrono::Duration::seconds(10);
+        assert!(hub.changed_since(start - chrono::Duration::minutes(1), Audience::Anonymous), "before this instance");
+        assert!(!hub.changed_since(later, Audience::Anonymous), "nothing happened");
+        let booking = LiveEvent::BookingChanged { booking_id: 1, donor_id: 7, status: BookingStatus::Approved };
+        hub.deliver(message(booking, later + chrono::Duration::seconds(5)));
+        assert!(hub.changed_since(later, Audience::Donor(7)), "the donor's own booking");
+        assert!(!hub.changed_since(later, Audience::Donor(8)), "another donor's is not theirs to see");
+        assert!(!hub.changed_since(later, Audience::Anonymous));
+        assert!(!hub.changed_since(later + chrono::Duration::seconds(10), Audience::Donor(7)), "rendered after it");
+        hub.deliver(message(LiveEvent::CellChanged { cell_id: 3 }, later + chrono::Duration::seconds(6)));
+        assert!(hub.changed_since(later, Audience::Anonymous), "cells are everyone's");
+    }
+
+    #[test]
+    fn a_page_older_than_what_is_kept_is_never_current() {
+        let hub = EventHub::default();
+        let t = Utc::now() + chrono::Duration::seconds(10);
+        for n in 0..=RECENT_KEPT as i64 {
+            let booking = LiveEvent::BookingChanged { booking_id: n, donor_id: 1, status: BookingStatus::Pending };
+            hub.deliver(message(booking, t + chrono::Duration::milliseconds(n)));
+        }
+        // The first event was forgotten: a page from before it cannot be vouched for.
+        assert!(hub.changed_since(t - chrono::Duration::seconds(1), Audience::Donor(2)));
+        assert!(!hub.changed_since(t + chrono::Duration::seconds(60), Audience::Donor(2)));
+    }
 }

@@ -38,6 +38,34 @@ pub fn provide_request_nonce() {
     }
 }
 
+/// What browsers and proxies may keep. A static name with a content hash
+/// (`donor-booking.<16 hex>.wasm`, scripts/build) never changes: a year and `immutable`, so a
+/// second visit downloads only the HTML. Anything else under `/pkg/` is revalidated, the icon
+/// kept a day. Pages, `/api/*` and the event stream carry a person's data (the header alone
+/// says who is logged in): `no-store`, so no shared or back-button cache keeps them.
+pub async fn cache_policy(request: Request, next: Next) -> Response {
+    let policy = cache_policy_for(request.uri().path());
+    let mut response = next.run(request).await;
+    let static_file = policy != NO_STORE;
+    if (response.status().is_success() || !static_file) && !response.headers().contains_key(header::CACHE_CONTROL) {
+        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+    }
+    response
+}
+
+const NO_STORE: &str = "no-store";
+
+fn cache_policy_for(path: &str) -> &'static str {
+    let file = path.rsplit('/').next().unwrap_or_default();
+    let hashed = file.split('.').any(|part| part.len() == 16 && part.bytes().all(|b| b.is_ascii_hexdigit()));
+    match path {
+        p if p.starts_with("/pkg/") && hashed => "public, max-age=31536000, immutable",
+        p if p.starts_with("/pkg/") => "no-cache",
+        "/favicon.svg" | "/robots.txt" => "public, max-age=86400",
+        _ => NO_STORE,
+    }
+}
+
 /// Headers for every response. HTML pages get the nonce policy; everything else a policy that
 /// allows nothing to run.
 pub async fn security_headers(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
@@ -178,6 +206,11 @@ mod tests {
     #[test]
     fn only_local_paths_are_followed() {
         assert!(is_local_path("/?type=plasma"));
+        assert_eq!(cache_policy_for("/pkg/donor-booking.0123456789abcdef.wasm"), "public, max-age=31536000, immutable");
+        assert_eq!(cache_policy_for("/pkg/donor-booking.wasm"), "no-cache");
+        assert_eq!(cache_policy_for("/favicon.svg"), "public, max-age=86400");
+        assert_eq!(cache_policy_for("/cabinet"), "no-store");
+        assert_eq!(cache_policy_for("/api/my_bookings"), "no-store");
         assert!(!is_local_path("//evil.example"));
         assert!(!is_local_path("https://evil.example"));
         assert!(!is_local_path("/\\evil.example"));

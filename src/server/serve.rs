@@ -3,7 +3,7 @@
 use super::clock::{Clock, FileClock, SystemClock};
 use super::config::{MailSettings, Settings};
 use super::db::Db;
-use super::http::{cross_site_guard, healthz, security_headers, switch_language};
+use super::http::{cache_policy, cross_site_guard, healthz, security_headers, switch_language};
 use super::mail::transport::{MailTransport, SmtpConfig};
 use super::mail::worker::MailWorker;
 use super::state::AppState;
@@ -23,6 +23,16 @@ fn leptos_options(settings: &Settings) -> anyhow::Result<LeptosOptions> {
     let file = std::path::Path::new("Cargo.toml").exists().then_some("Cargo.toml");
     let mut options = get_configuration(file).context("cannot read the Leptos configuration")?.leptos_options;
     options.site_addr = settings.site_addr;
+    // scripts/build names the JS, WASM and CSS with their content hash and writes the name
+    // here; without it (cargo-leptos's dev loop) the plain name stays.
+    let hashed =
+        std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref()).join("output-name");
+    if let Ok(name) = std::fs::read_to_string(&hashed) {
+        let name = name.trim();
+        if !name.is_empty() && !name.contains(['/', '\\']) {
+            options.output_name = name.into();
+        }
+    }
     Ok(options)
 }
 
@@ -47,6 +57,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(page_context, shell))
         .layer(middleware::from_fn_with_state(state.clone(), cross_site_guard))
         .layer(middleware::from_fn_with_state(state.clone(), security_headers))
+        .layer(middleware::from_fn(cache_policy))
         .layer(CompressionLayer::new())
         .with_state(state)
 }

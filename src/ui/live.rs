@@ -37,7 +37,11 @@ fn open_stream(on_change: impl Fn(Option<LiveMessage>) + 'static, private: bool)
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
 
-    let Ok(source) = web_sys::EventSource::new("/events") else { return };
+    let url = match server_now_estimate() {
+        Some(ms) => format!("/events?since={ms}"),
+        None => "/events".to_owned(),
+    };
+    let Ok(source) = web_sys::EventSource::new(&url) else { return };
     let on_change = Rc::new(on_change);
     // One pending re-fetch per kind of event: (cells, bookings).
     let pending = Rc::new((std::cell::Cell::new(false), std::cell::Cell::new(false)));
@@ -64,7 +68,14 @@ fn open_stream(on_change: impl Fn(Option<LiveMessage>) + 'static, private: bool)
             );
         })
     };
-    let on_resync = Closure::<dyn Fn(web_sys::Event)>::new(move |_| on_change(None));
+    // `ready` (also after a reconnect) says whether anything changed since the page's data was
+    // current; `resync`, that this stream fell behind.
+    let on_resync = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
+        let current = ev.data().as_string().is_some_and(|d| d.contains(r#""current":true"#));
+        if !current {
+            on_change(None);
+        }
+    });
     source.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     for name in ["ready", "resync"] {
         let _ = source.add_event_listener_with_callback(name, on_resync.as_ref().unchecked_ref());
@@ -84,6 +95,21 @@ fn open_stream(on_change: impl Fn(Option<LiveMessage>) + 'static, private: bool)
     // The closures live as long as the stream; all go when the page is left.
     let held = SendWrapper::new((source, on_message, on_resync, on_ended));
     on_cleanup(move || held.take().0.close());
+}
+
+/// The server's clock now, in ms since the epoch, estimated from the instant it began rendering
+/// this document (`<meta name="rendered-at">`) plus the time spent here since. Never later than
+/// the truth, so at worst a page re-fetches once too often; the browser's own clock may be off,
+/// only its differences are used.
+#[cfg(feature = "hydrate")]
+pub fn server_now_estimate() -> Option<i64> {
+    static LOADED: std::sync::OnceLock<Option<(i64, f64)>> = std::sync::OnceLock::new();
+    let loaded = LOADED.get_or_init(|| {
+        let meta = leptos::prelude::document().query_selector("meta[name=rendered-at]").ok().flatten()?;
+        let rendered_at = meta.get_attribute("content")?.parse::<i64>().ok()?;
+        Some((rendered_at, js_sys::Date::now()))
+    });
+    loaded.map(|(rendered_at, at)| rendered_at + (js_sys::Date::now() - at) as i64)
 }
 
 #[cfg(not(feature = "hydrate"))]

@@ -253,7 +253,7 @@ async fn the_cabinet_needs_a_login(backend: Backend) {
     let server = TestServer::start_with(backend, ServerOptions { demo_data: false, ..Default::default() }).await;
     let resp = server.client().get(server.url("/cabinet")).header("accept", "text/html").send().await.unwrap();
     assert!(resp.status().is_redirection(), "{}", resp.status());
-    assert_eq!(resp.headers()["location"], "/login");
+    assert_eq!(resp.headers()["location"], "/login?next=/cabinet", "and back to the cabinet after");
     let api = server.client().post(server.url("/api/my_profile")).send().await.unwrap();
     assert_eq!(api.status(), StatusCode::UNAUTHORIZED);
 }

@@ -170,6 +170,32 @@ async fn responses_are_compressed(backend: Backend) {
     assert_eq!(resp.headers()["content-encoding"], "br");
 }
 
+/// The built site's files carry a content hash and are kept a year; pages and server functions,
+/// which carry a person's data, are never stored.
+async fn static_files_are_cached_for_a_year_and_pages_never(backend: Backend) {
+    let name = std::fs::read_to_string("target/site/pkg/output-name").expect("a release build (scripts/build)");
+    let name = name.trim();
+    let server = TestServer::start(backend).await;
+    let page = server.client().get(server.url("/")).send().await.unwrap();
+    assert_eq!(page.headers()["cache-control"], "no-store");
+    let html = page.text().await.unwrap();
+    for file in ["css", "js", "wasm"] {
+        assert!(html.contains(&format!("/pkg/{name}.{file}")), "the page links the hashed {file}");
+    }
+    let wasm = server
+        .client()
+        .get(server.url(&format!("/pkg/{name}.wasm")))
+        .header("accept-encoding", "br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wasm.status(), 200);
+    assert_eq!(wasm.headers()["content-encoding"], "br", "the precompressed file");
+    assert_eq!(wasm.headers()["cache-control"], "public, max-age=31536000, immutable");
+    let api = server.client().post(server.url("/api/open_cells")).form(&[("donation_type", "")]).send().await.unwrap();
+    assert_eq!(api.headers()["cache-control"], "no-store");
+}
+
 async fn migrations_are_idempotent_and_the_schema_guards_capacity(backend: Backend) {
     let server = TestServer::start(backend).await;
     let out = run_cli(&server.db, &["migrate"]).await;
@@ -225,5 +251,6 @@ on_both_backends!(
     hsts_is_sent_when_served_over_https,
     cross_site_posts_to_server_functions_are_refused,
     responses_are_compressed,
+    static_files_are_cached_for_a_year_and_pages_never,
     migrations_are_idempotent_and_the_schema_guards_capacity,
 );

@@ -78,6 +78,29 @@ async fn an_open_stream_does_not_keep_its_session_alive(backend: Backend) {
     );
 }
 
+/// A page opening its stream with the instant it was rendered is told whether anything it shows
+/// changed since, so it re-fetches only then.
+async fn a_fresh_page_is_told_it_is_current(backend: Backend) {
+    let f = Fixture::start(backend).await;
+    let cell = f.cell(2, DonationType::Plasma, &[("09:00", 5)], 5).await;
+    let rendered = (Utc::now() + Minutes::seconds(3)).timestamp_millis();
+    let url = format!("{}/events?since={rendered}", f.server.base);
+    let page = Subscription::open_at(&url, None).await;
+    assert!(page.ready.contains(r#"{"current":true}"#), "{}", page.ready);
+    let (_, donor) = f.donor("changes").await;
+    let mine = Subscription::open_at(&url, donor.session.as_deref()).await;
+    assert!(mine.ready.contains(r#"{"current":true}"#), "{}", mine.ready);
+
+    let rendered = Utc::now() - Minutes::seconds(3);
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    donor.book(cell, "09:00").await.expect("booked");
+    let url = format!("{}/events?since={}", f.server.base, rendered.timestamp_millis());
+    let stale = Subscription::open_at(&url, None).await;
+    assert!(!stale.ready.contains("current"), "a cell changed since: {}", stale.ready);
+    let without = Subscription::open(&f.server.base, None).await;
+    assert!(!without.ready.contains("current"), "no instant given: re-fetch");
+}
+
 /// Login returns to the page that sent the user there, and only to a page of this site.
 async fn login_returns_to_the_page_it_came_from(backend: Backend) {
     let f = Fixture::start(backend).await;
@@ -110,4 +133,5 @@ on_both_backends!(
     a_disabled_registrars_stream_stops_at_once,
     an_open_stream_does_not_keep_its_session_alive,
     login_returns_to_the_page_it_came_from,
+    a_fresh_page_is_told_it_is_current,
 );

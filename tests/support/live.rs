@@ -6,11 +6,18 @@ use std::time::Duration;
 pub struct Subscription {
     resp: reqwest::Response,
     buffer: String,
+    /// The stream's first frame, `event: ready`.
+    pub ready: String,
 }
 
 impl Subscription {
     pub async fn open(base: &str, session: Option<&str>) -> Subscription {
-        let mut req = reqwest::Client::new().get(format!("{base}/events"));
+        Subscription::open_at(&format!("{base}/events"), session).await
+    }
+
+    /// `/events` with a query, e.g. `?since=`.
+    pub async fn open_at(url: &str, session: Option<&str>) -> Subscription {
+        let mut req = reqwest::Client::new().get(url);
         if let Some(session) = session {
             req = req.header("cookie", format!("session={session}"));
         }
@@ -25,10 +32,11 @@ impl Subscription {
     async fn start(req: reqwest::RequestBuilder) -> Subscription {
         let resp = req.send().await.expect("GET /events");
         assert_eq!(resp.headers()["content-type"], "text/event-stream");
-        let mut sub = Subscription { resp, buffer: String::new() };
+        let mut sub = Subscription { resp, buffer: String::new(), ready: String::new() };
         // The stream says "ready" first: from then on nothing is missed.
         let ready = sub.next_frame(Duration::from_secs(5)).await.expect("ready");
         assert!(ready.starts_with("event: ready"), "{ready}");
+        sub.ready = ready;
         sub
     }
 
