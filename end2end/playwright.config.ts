@@ -46,6 +46,8 @@ const pgServers = PG_INSTANCES.map((url, i) => ({
     LEPTOS_SITE_ADDR: url.replace('http://', ''),
     LOG_LEVEL: 'warn',
     MAIL_DIR: process.env.E2E_MAIL_DIR!,
+    // Every test registers from 127.0.0.1: one address, many people.
+    MAIL_LIMIT_PER_ADDRESS: '100000',
   },
 }));
 
@@ -77,6 +79,7 @@ export default defineConfig({
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
       LOG_LEVEL: 'warn',
       MAIL_DIR: process.env.E2E_MAIL_DIR,
+      MAIL_LIMIT_PER_ADDRESS: '100000',
     },
   }, ...pgServers],
 });

@@ -75,7 +75,8 @@ pub async fn confirm_email(token: String) -> Result<ConfirmOutcome, AppError> {
 pub async fn resend_confirmation(email: String) -> Result<(), AppError> {
     use crate::server::accounts;
     crate::server::frame::anyone(|call| async move {
-        accounts::resend_confirmation(&call.state, &email, call.locale).await?;
+        let ip = crate::server::request::client_ip(&call.parts);
+        accounts::resend_confirmation(&call.state, &email, call.locale, ip.as_deref()).await?;
         call.redirect("/confirm-email/resend?sent=1");
         Ok(())
     })
@@ -146,7 +147,8 @@ pub async fn logout() -> Result<(), AppError> {
 pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     use crate::server::accounts;
     crate::server::frame::anyone(|call| async move {
-        accounts::request_password_reset(&call.state, &email, call.locale).await?;
+        let ip = crate::server::request::client_ip(&call.parts);
+        accounts::request_password_reset(&call.state, &email, call.locale, ip.as_deref()).await?;
         call.redirect("/password/forgot?sent=1");
         Ok(())
     })
@@ -157,7 +159,9 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
 pub async fn reset_password(token: String, password: String, password_confirmation: String) -> Result<(), AppError> {
     use crate::server::accounts;
     crate::server::frame::anyone(|call| async move {
-        accounts::reset_password(&call.state, &token, &password, &password_confirmation, call.locale).await?;
+        let ip = crate::server::request::client_ip(&call.parts);
+        accounts::reset_password(&call.state, &token, &password, &password_confirmation, call.locale, ip.as_deref())
+            .await?;
         call.redirect("/login?reset=1");
         Ok(())
     })

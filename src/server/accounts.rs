@@ -2,6 +2,7 @@
 //! they validate, talk to the stores and the outbox, and return `AppError`s in the caller's language.
 
 use super::auth::sessions;
+use super::auth::throttle::{Counted, Limit};
 use super::auth::tokens::{hash_secret, new_secret};
 use super::db::accounts::{self as store, AccountKind, TokenPurpose, TokenUse};
 use super::db::in_write_tx;
@@ -16,6 +17,47 @@ use crate::model::accounts::ConfirmOutcome as Confirmation;
 use chrono::{DateTime, Duration, Utc};
 
 pub const CONFIRM_TOKEN_LIFETIME: Duration = Duration::hours(24);
+
+/// How often each costly or guessable step may be tried (every attempt counts, before the work).
+pub mod limits {
+    use super::Limit;
+    use chrono::Duration;
+
+    const QUARTER: Duration = Duration::minutes(15);
+    /// Wrong passwords from one client address, whichever accounts they aim at.
+    pub const LOGIN_PER_ADDRESS: Limit = Limit { name: "login-addr", max: 20, window: QUARTER };
+    /// Wrong passwords for one account from one address.
+    pub const LOGIN_PER_ACCOUNT_AND_ADDRESS: Limit = Limit { name: "login-acct-addr", max: 5, window: QUARTER };
+    /// All attempts at one account from everywhere: a short window, so an attacker can slow the
+    /// owner down by a minute at most, never lock them out.
+    pub const LOGIN_PER_ACCOUNT: Limit = Limit { name: "login-acct", max: 10, window: Duration::minutes(1) };
+    /// Registrations and e-mailed links (confirmation, reset) asked for from one address (`max`
+    /// is the `MAIL_LIMIT_PER_ADDRESS` setting, see [`super::mail_per_address`]) …
+    pub const MAIL_PER_ADDRESS: Limit = Limit { name: "mail-addr", max: 10, window: QUARTER };
+    /// … and for one target address.
+    pub const MAIL_PER_TARGET: Limit = Limit { name: "mail-to", max: 3, window: QUARTER };
+    /// New passwords set from reset links, per address.
+    pub const RESET_PER_ADDRESS: Limit = Limit { name: "reset-addr", max: 10, window: QUARTER };
+    /// Password changes (each checks the current one) per account.
+    pub const PASSWORD_CHANGE_PER_ACCOUNT: Limit = Limit { name: "change-acct", max: 5, window: QUARTER };
+}
+
+/// Counts an attempt under these limits, or refuses it with the time to wait.
+fn throttle(state: &AppState, checks: &[(Limit, &str)]) -> Result<Counted, AppError> {
+    state.throttle.attempt(checks, state.clock.now()).map_err(|retry_after_secs| {
+        tracing::warn!(retry_after_secs, limit = checks.first().map(|(l, _)| l.name), "throttled");
+        AppError::RateLimited { retry_after_secs }
+    })
+}
+
+/// [`limits::MAIL_PER_ADDRESS`] as configured.
+fn mail_per_address(state: &AppState) -> Limit {
+    Limit { max: state.settings.mail_limit_per_address.max(1), ..limits::MAIL_PER_ADDRESS }
+}
+
+fn address_key(ip: Option<&str>) -> &str {
+    ip.unwrap_or("unknown")
+}
 /// The version of the consent text shown on the registration form; stored with each consent.
 pub const CONSENT_VERSION: &str = "2026-11-v1";
 
@@ -101,6 +143,9 @@ pub async fn register(
     ip: Option<String>,
 ) -> Result<(), AppError> {
     let valid = validate(form, locale)?;
+    let target = format!("register:{}", hash_secret(&valid.email));
+    let _ =
+        throttle(state, &[(mail_per_address(state), address_key(ip.as_deref())), (limits::MAIL_PER_TARGET, &target)])?;
     // Hash before looking the address up, so both answers take as long.
     let password_hash = state.passwords.hash(&form.password).await?;
     let now = state.clock.now();
@@ -159,8 +204,13 @@ pub async fn confirm_email(state: &AppState, token: &str) -> Result<Confirmation
 }
 
 /// Sends a new confirmation link to an unconfirmed donor. Answers the same for any address.
-pub async fn resend_confirmation(state: &AppState, email: &str, locale: Locale) -> Result<(), AppError> {
-    match donor_asking_by_mail(state, email, "resend", locale).await? {
+pub async fn resend_confirmation(
+    state: &AppState,
+    email: &str,
+    locale: Locale,
+    ip: Option<&str>,
+) -> Result<(), AppError> {
+    match donor_asking_by_mail(state, email, "resend", locale, ip).await? {
         Some(donor) if !donor.email_confirmed => {
             send_link(
                 state,
@@ -189,15 +239,16 @@ impl Recipient {
     }
 }
 
-/// The donor an e-mail request is about, after the per-address throttle; `None` for addresses
-/// without a donor account (the caller answers the same either way).
+/// The donor an e-mail request is about, after the throttles; `None` for addresses without a
+/// donor account (the caller answers the same either way).
 async fn donor_asking_by_mail(
     state: &AppState,
     email: &str,
     what: &str,
     locale: Locale,
+    ip: Option<&str>,
 ) -> Result<Option<store::DonorProfile>, AppError> {
-    match asking_by_mail(state, email, what, locale).await? {
+    match asking_by_mail(state, email, what, locale, ip).await? {
         Some((account, _)) if account.kind == AccountKind::Donor => {
             Ok(store::donor_profile(&state.db, account.id).await?)
         }
@@ -206,20 +257,17 @@ async fn donor_asking_by_mail(
 }
 
 /// The account (donor or staff) an e-mail request is about, with its normalised address,
-/// after the per-address throttle.
+/// after the throttles per client address and per target address.
 async fn asking_by_mail(
     state: &AppState,
     email: &str,
     what: &str,
     locale: Locale,
+    ip: Option<&str>,
 ) -> Result<Option<(store::LoginAccount, String)>, AppError> {
     let email = normalize_email(email).map_err(|e| AppError::validation("email", texts(locale).email_error(e)))?;
-    let now = state.clock.now();
-    let key = format!("{what}:{}", hash_secret(&email));
-    if let Err(retry_after_secs) = state.resend_throttle.check(&key, now) {
-        return Err(AppError::RateLimited { retry_after_secs });
-    }
-    state.resend_throttle.record_failure(&key, now);
+    let target = format!("{what}:{}", hash_secret(&email));
+    let _ = throttle(state, &[(mail_per_address(state), address_key(ip)), (limits::MAIL_PER_TARGET, &target)])?;
     Ok(store::find_for_login(&state.db, &email).await?.map(|account| (account, email)))
 }
 
@@ -267,17 +315,20 @@ pub async fn login(
 ) -> Result<(Principal, String), AppError> {
     let now: DateTime<Utc> = state.clock.now();
     let email = normalize_email(email).unwrap_or_else(|_| email.trim().to_lowercase());
-    let account_key = format!("account:{}", hash_secret(&email));
-    let ip_key = format!("ip:{}", ip.unwrap_or("unknown"));
-    for (throttle, key) in [(&state.login_throttle, &account_key), (&state.ip_throttle, &ip_key)] {
-        if let Err(retry_after_secs) = throttle.check(key, now) {
-            tracing::warn!(retry_after_secs, "login throttled");
-            return Err(AppError::RateLimited { retry_after_secs });
-        }
-    }
-    let account = store::find_for_login(&state.db, &email).await?;
-    let password_ok = state.passwords.verify(password, account.as_ref().map(|a| a.password_hash.as_str())).await;
-    let principal = match account {
+    let account = hash_secret(&email);
+    let address = address_key(ip);
+    let pair = format!("{account}@{address}");
+    let counted = throttle(
+        state,
+        &[
+            (limits::LOGIN_PER_ADDRESS, address),
+            (limits::LOGIN_PER_ACCOUNT_AND_ADDRESS, &pair),
+            (limits::LOGIN_PER_ACCOUNT, &account),
+        ],
+    )?;
+    let found = store::find_for_login(&state.db, &email).await?;
+    let password_ok = state.passwords.verify(password, found.as_ref().map(|a| a.password_hash.as_str())).await;
+    let principal = match found {
         Some(a) if password_ok => match a.kind {
             AccountKind::Donor => Some(Principal::Donor { id: a.id }),
             AccountKind::Staff { role, disabled: false } => Some(Principal::Staff { id: a.id, role }),
@@ -286,12 +337,11 @@ pub async fn login(
         _ => None,
     };
     let Some(principal) = principal else {
-        state.login_throttle.record_failure(&account_key, now);
-        state.ip_throttle.record_failure(&ip_key, now);
-        tracing::warn!(account = %&account_key[8..20], "failed login");
+        tracing::warn!(account = %&account[..12], "failed login");
         return Err(AppError::validation("password", texts(locale).login_failed));
     };
-    state.login_throttle.reset(&account_key);
+    // Only wrong passwords are meant to count.
+    state.throttle.forgive(counted);
     let secret = sessions::create(&state.db, principal, now, user_agent).await?;
     Ok((principal, secret))
 }
@@ -327,6 +377,7 @@ pub async fn change_password(
     check_password_fields(new, confirmation, "new_password", locale)
         .map_err(|e| AppError::Validation { errors: vec![e] })?;
     let account = who.account();
+    let _ = throttle(state, &[(limits::PASSWORD_CHANGE_PER_ACCOUNT, &format!("{account:?}"))])?;
     let stored = store::password_hash(&state.db, account).await?;
     if !state.passwords.verify(current, stored.as_deref()).await {
         return Err(AppError::validation("current_password", t.current_password_wrong));
@@ -343,8 +394,13 @@ pub async fn change_password(
 
 /// Sends a reset link to a donor's or an active staff member's address (staff get it in the
 /// language they asked in). Answers the same for any address.
-pub async fn request_password_reset(state: &AppState, email: &str, locale: Locale) -> Result<(), AppError> {
-    let to = match asking_by_mail(state, email, "reset", locale).await? {
+pub async fn request_password_reset(
+    state: &AppState,
+    email: &str,
+    locale: Locale,
+    ip: Option<&str>,
+) -> Result<(), AppError> {
+    let to = match asking_by_mail(state, email, "reset", locale, ip).await? {
         Some((account, _)) if account.kind == AccountKind::Donor => {
             store::donor_profile(&state.db, account.id).await?.map(|d| Recipient::donor(&d))
         }
@@ -376,10 +432,12 @@ pub async fn reset_password(
     new: &str,
     confirmation: &str,
     locale: Locale,
+    ip: Option<&str>,
 ) -> Result<(), AppError> {
     let t = texts(locale);
     check_password_fields(new, confirmation, "password", locale)
         .map_err(|e| AppError::Validation { errors: vec![e] })?;
+    let _ = throttle(state, &[(limits::RESET_PER_ADDRESS, address_key(ip))])?;
     let hash = state.passwords.hash(new).await?;
     let now = state.clock.now();
     match store::use_token(&state.db, &hash_secret(token.trim()), TokenPurpose::ResetPassword, now).await? {

@@ -105,6 +105,18 @@ pub struct Settings {
     pub centre: CentreSettings,
     #[command(flatten)]
     pub mail: MailSettings,
+    /// Reverse proxies whose `Forwarded` / `X-Forwarded-For` names the client (comma-separated
+    /// addresses or networks, e.g. `127.0.0.1,10.0.0.0/8`). Empty: the TCP peer is the client.
+    #[arg(long, env = "TRUSTED_PROXIES", global = true, value_delimiter = ',', value_parser = super::client_addr::parse_trusted)]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Registrations and e-mailed links (confirmation, password reset) one client address may ask
+    /// for in 15 minutes. Raise it where many people share one address (a hospital's network).
+    #[arg(long, env = "MAIL_LIMIT_PER_ADDRESS", default_value_t = 10, global = true)]
+    pub mail_limit_per_address: usize,
+    /// The largest request body accepted, in bytes; a larger one is answered 413. Every form of
+    /// the app is a few kilobytes.
+    #[arg(long, env = "MAX_BODY_BYTES", default_value_t = 256 * 1024, global = true)]
+    pub max_body_bytes: usize,
     /// Tests only: read "now" from this file (an RFC 3339 instant) instead of the system clock.
     #[arg(long, env = "TEST_CLOCK_FILE", hide = true, global = true)]
     pub test_clock_file: Option<std::path::PathBuf>,

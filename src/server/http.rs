@@ -4,12 +4,13 @@
 use super::state::AppState;
 use crate::domain::locale::LOCALE_COOKIE;
 use crate::domain::Locale;
-use axum::extract::{Path, Query, Request, State};
+use axum::extract::{ConnectInfo, Path, Query, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use http::{Method, StatusCode};
 use serde::Deserialize;
+use std::net::SocketAddr;
 
 /// This response's CSP nonce, chosen by [`security_headers`] before the page renders and handed
 /// to Leptos (see [`provide_request_nonce`]) so its hydration scripts carry it.
@@ -36,6 +37,16 @@ pub fn provide_request_nonce() {
     {
         provide_context(leptos::nonce::Nonce::from_value(nonce));
     }
+}
+
+/// Works out who sent the request (`server::client_addr`) once, for rate limits and logs.
+pub async fn client_address(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip());
+    if let Some(peer) = peer {
+        let ip = super::client_addr::resolve(peer, request.headers(), &state.settings.trusted_proxies);
+        request.extensions_mut().insert(super::client_addr::ClientAddr(ip));
+    }
+    next.run(request).await
 }
 
 /// What browsers and proxies may keep. A static name with a content hash

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod auth;
 pub mod booking;
 pub mod cells;
+pub mod client_addr;
 pub mod clock;
 pub mod config;
 pub mod db;

@@ -2,6 +2,7 @@
 //! the logged-in principal. Authorisation helpers live here so every function uses the same.
 
 use super::auth::sessions;
+use super::client_addr::ClientAddr;
 use super::state::AppState;
 use crate::domain::account::{Principal, StaffRole};
 use crate::domain::Locale;
@@ -23,8 +24,12 @@ pub fn locale(parts: &Parts) -> Locale {
     super::http::request_locale(&parts.headers)
 }
 
+/// The client's address (behind a trusted proxy, the one it names: `server::client_addr`).
 pub fn client_ip(parts: &Parts) -> Option<String> {
-    parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip().to_string())
+    match parts.extensions.get::<ClientAddr>() {
+        Some(ClientAddr(ip)) => Some(ip.to_string()),
+        None => parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip().to_string()),
+    }
 }
 
 pub fn user_agent(parts: &Parts) -> Option<&str> {

@@ -3,7 +3,7 @@
 use super::clock::{Clock, FileClock, SystemClock};
 use super::config::{MailSettings, Settings};
 use super::db::Db;
-use super::http::{cache_policy, cross_site_guard, healthz, security_headers, switch_language};
+use super::http::{cache_policy, client_address, cross_site_guard, healthz, security_headers, switch_language};
 use super::mail::transport::{MailTransport, SmtpConfig};
 use super::mail::worker::MailWorker;
 use super::state::AppState;
@@ -16,6 +16,7 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
 
 /// Leptos options from `Cargo.toml` when run from the repository (the README's way), else
 /// from the `LEPTOS_*` variables cargo-leptos sets.
@@ -58,6 +59,8 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), cross_site_guard))
         .layer(middleware::from_fn_with_state(state.clone(), security_headers))
         .layer(middleware::from_fn(cache_policy))
+        .layer(middleware::from_fn_with_state(state.clone(), client_address))
+        .layer(RequestBodyLimitLayer::new(state.settings.max_body_bytes))
         .layer(CompressionLayer::new())
         .with_state(state)
 }

@@ -22,10 +22,8 @@ pub struct AppState {
     pub passwords: Passwords,
     /// Woken after a commit that wrote to the mail outbox.
     pub mail_wake: Arc<tokio::sync::Notify>,
-    /// Failed logins per account, and per client address.
-    pub login_throttle: Arc<Throttle>,
-    pub ip_throttle: Arc<Throttle>,
-    pub resend_throttle: Arc<Throttle>,
+    /// Attempts at logins, e-mailed links and password changes (`accounts::limits`).
+    pub throttle: Arc<Throttle>,
     /// Live events to open pages (SSE), relayed across instances on PostgreSQL.
     pub events: super::events::EventHub,
     /// The table of intervals between donation types, cached for a few seconds.
@@ -53,10 +51,7 @@ impl AppState {
             settings: Arc::new(settings),
             passwords: Passwords::new(2)?,
             mail_wake: Arc::new(tokio::sync::Notify::new()),
-            // Five wrong passwords per account, twenty per address, in fifteen minutes.
-            login_throttle: Arc::new(Throttle::new(5, chrono::Duration::minutes(15))),
-            ip_throttle: Arc::new(Throttle::new(20, chrono::Duration::minutes(15))),
-            resend_throttle: Arc::new(Throttle::new(3, chrono::Duration::minutes(15))),
+            throttle: Arc::default(),
             events: super::events::EventHub::default(),
             intervals: Arc::default(),
         })

@@ -179,6 +179,125 @@ async fn failed_logins_are_throttled(backend: Backend) {
     assert!(retry > 0 && retry <= 900, "{retry}");
 }
 
+/// 20 failed logins lock out one client address. Behind a trusted proxy that address is the one
+/// the proxy names, so one attacker's typos do not lock out everyone the proxy serves; from a
+/// peer that is not trusted the header is ignored.
+async fn the_proxy_header_is_honoured_only_from_a_trusted_peer(backend: Backend) {
+    async fn twenty_failures_then(server: &TestServer, other_client: &'static str) -> StatusCode {
+        let client = server.client();
+        let attempt = |n: usize, from: &'static str| {
+            let form = [("email", format!("nobody{n}@example.org")), ("password", "guess-guess-1".to_owned())];
+            client.post(server.url("/api/login")).header("x-forwarded-for", from).form(&form).send()
+        };
+        for n in 0..20 {
+            assert_eq!(attempt(n, "203.0.113.1").await.unwrap().status(), StatusCode::UNPROCESSABLE_ENTITY);
+        }
+        assert_eq!(attempt(20, "203.0.113.1").await.unwrap().status(), StatusCode::TOO_MANY_REQUESTS, "that address");
+        attempt(21, other_client).await.unwrap().status()
+    }
+    let direct = TestServer::start_with(backend, ServerOptions { demo_data: false, ..Default::default() }).await;
+    assert_eq!(
+        twenty_failures_then(&direct, "198.51.100.2").await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "no trusted proxy: the header is the attacker's word, the peer is the client"
+    );
+    let env = vec![("TRUSTED_PROXIES", "127.0.0.1,::1")];
+    let proxied = TestServer::start_with(backend, ServerOptions { demo_data: false, env, ..Default::default() }).await;
+    assert_eq!(
+        twenty_failures_then(&proxied, "198.51.100.2").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "behind the trusted proxy another client still gets to try"
+    );
+}
+
+/// The demo accounts (`donor@demo.donor.local` / `demo-donor-passphrase` among them).
+async fn demo_accounts(server: &TestServer) {
+    let (ok, _, err) = run_cli_with_input(&server.db, &["demo-data", "--days", "1"], "").await;
+    assert!(ok, "demo-data: {err}");
+}
+
+/// Guesses fired all at once are counted before any is checked: exactly five get an answer.
+async fn a_parallel_burst_of_guesses_gets_only_five_answers(backend: Backend) {
+    let server = TestServer::start_with(backend, ServerOptions { demo_data: false, ..Default::default() }).await;
+    let client = server.client();
+    let guesses = (0..20).map(|n| {
+        let form = [("email", "target@example.org".to_owned()), ("password", format!("guess-guess-{n}"))];
+        client.post(server.url("/api/login")).form(&form).send()
+    });
+    let statuses: Vec<StatusCode> =
+        futures::future::join_all(guesses).await.into_iter().map(|r| r.unwrap().status()).collect();
+    let answered = statuses.iter().filter(|s| **s == StatusCode::UNPROCESSABLE_ENTITY).count();
+    let refused = statuses.iter().filter(|s| **s == StatusCode::TOO_MANY_REQUESTS).count();
+    assert_eq!((answered, refused), (5, 15), "{statuses:?}");
+}
+
+/// Wrong guesses from elsewhere lock out the guesser's address, not the owner: the owner logs
+/// in from their own address, and a crowd of guessers can only slow them for under a minute.
+async fn an_attacker_elsewhere_cannot_lock_the_owner_out(backend: Backend) {
+    let env = vec![("TRUSTED_PROXIES", "127.0.0.1,::1")];
+    let server = TestServer::start_with(backend, ServerOptions { demo_data: false, env, ..Default::default() }).await;
+    demo_accounts(&server).await;
+    let try_login = |from: String, password: &'static str| {
+        let client = server.client();
+        let form = [("email", "donor@demo.donor.local"), ("password", password)];
+        let request = client.post(server.url("/api/login")).header("x-forwarded-for", from).form(&form);
+        async move { request.send().await.unwrap() }
+    };
+    for _ in 0..5 {
+        assert_eq!(try_login("203.0.113.9".into(), "wrong-guess-1").await.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    assert_eq!(try_login("203.0.113.9".into(), "demo-donor-passphrase").await.status(), StatusCode::TOO_MANY_REQUESTS);
+    let owner = try_login("198.51.100.4".into(), "demo-donor-passphrase").await;
+    assert!(owner.status().is_success(), "the owner is not locked out: {}", owner.status());
+    // Guessers on five more addresses fill the account's minute.
+    for n in 0..5 {
+        try_login(format!("203.0.113.{}", 20 + n), "wrong-guess-2").await;
+    }
+    let slowed = try_login("198.51.100.4".into(), "demo-donor-passphrase").await;
+    assert_eq!(slowed.status(), StatusCode::TOO_MANY_REQUESTS);
+    let wait: u64 = slowed.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!(wait <= 60, "slowed down by at most a minute, not locked out: {wait} s");
+}
+
+/// E-mailed links and registrations are throttled per target address and per client address;
+/// password changes per account.
+async fn mail_requests_and_password_changes_are_throttled(backend: Backend) {
+    let env = vec![("MAIL_LIMIT_PER_ADDRESS", "5")];
+    let server = TestServer::start_with(backend, ServerOptions { demo_data: false, env, ..Default::default() }).await;
+    demo_accounts(&server).await;
+    let client = server.client();
+    let forgot = |email: &'static str| {
+        let (server, client) = (&server, &client);
+        async move { post(server, client, "request_password_reset", &[("email", email.to_owned())]).await }
+    };
+    for _ in 0..3 {
+        assert!(forgot("x@example.org").await.status().is_success());
+    }
+    let target = forgot("x@example.org").await;
+    assert_eq!(target.status(), StatusCode::TOO_MANY_REQUESTS, "three links per address asked for");
+    assert!(target.headers().contains_key("retry-after"));
+    assert!(forgot("y@example.org").await.status().is_success());
+    let registered = post(&server, &client, "register", &form("z@example.org", PASSWORD)).await;
+    assert!(registered.status().is_success(), "{}", registered.status());
+    let from_here = post(&server, &client, "register", &form("w@example.org", PASSWORD)).await;
+    assert_eq!(from_here.status(), StatusCode::TOO_MANY_REQUESTS, "five from this client address");
+
+    let (donor, _) = login(&server, "donor@demo.donor.local", "demo-donor-passphrase").await;
+    let change = |current: &'static str| {
+        let fields = [
+            ("current_password", current.to_owned()),
+            ("new_password", "brand-new-phrase-9".to_owned()),
+            ("new_password_confirmation", "brand-new-phrase-9".to_owned()),
+        ];
+        let (server, donor) = (&server, &donor);
+        async move { post(server, donor, "change_password", &fields).await }
+    };
+    for _ in 0..5 {
+        assert_eq!(change("not-my-password").await.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    assert_eq!(change("demo-donor-passphrase").await.status(), StatusCode::TOO_MANY_REQUESTS);
+}
+
 fn session_cookie(resp: &Response) -> String {
     resp.headers()
         .get_all("set-cookie")
@@ -400,6 +519,10 @@ on_both_backends!(
     registration_answers_the_same_for_a_known_address,
     login_answers_the_same_for_unknown_address_and_wrong_password,
     failed_logins_are_throttled,
+    the_proxy_header_is_honoured_only_from_a_trusted_peer,
+    a_parallel_burst_of_guesses_gets_only_five_answers,
+    an_attacker_elsewhere_cannot_lock_the_owner_out,
+    mail_requests_and_password_changes_are_throttled,
     sessions_are_new_at_login_and_dead_after_logout,
     registration_reports_every_invalid_field_and_stores_nothing,
     the_cabinet_needs_a_login,

@@ -196,6 +196,28 @@ async fn static_files_are_cached_for_a_year_and_pages_never(backend: Backend) {
     assert_eq!(api.headers()["cache-control"], "no-store");
 }
 
+/// A body larger than any form is refused as too large, not as a server error — from its
+/// declared length, before it is read (the test sends only the headers of a 3 MB request).
+async fn an_oversized_body_gets_413(backend: Backend) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let server = TestServer::start(backend).await;
+    let addr = server.base.trim_start_matches("http://").to_owned();
+    let mut socket = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let head = format!(
+        "POST /api/login HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+         Content-Length: {}\r\n\r\n",
+        3 * 1024 * 1024
+    );
+    socket.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = vec![0u8; 512];
+    let read =
+        tokio::time::timeout(std::time::Duration::from_secs(5), socket.read(&mut answer)).await.unwrap().unwrap();
+    let status_line = String::from_utf8_lossy(&answer[..read]).lines().next().unwrap_or_default().to_owned();
+    assert_eq!(status_line, "HTTP/1.1 413 Payload Too Large");
+    let small = server.client().post(server.url("/api/open_cells")).form(&[("donation_type", "")]).send();
+    assert_eq!(small.await.unwrap().status(), reqwest::StatusCode::OK);
+}
+
 async fn migrations_are_idempotent_and_the_schema_guards_capacity(backend: Backend) {
     let server = TestServer::start(backend).await;
     let out = run_cli(&server.db, &["migrate"]).await;
@@ -252,5 +274,6 @@ on_both_backends!(
     cross_site_posts_to_server_functions_are_refused,
     responses_are_compressed,
     static_files_are_cached_for_a_year_and_pages_never,
+    an_oversized_body_gets_413,
     migrations_are_idempotent_and_the_schema_guards_capacity,
 );
