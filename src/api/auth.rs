@@ -134,6 +134,7 @@ pub async fn logout() -> Result<(), AppError> {
         if let Some(secret) = request::session_secret(&call.state, &call.parts) {
             if let Some(owner) = sessions::delete(&call.state.db, &secret).await? {
                 call.state.events.sessions_ended(&call.state.db, owner).await;
+                call.audit(crate::server::db::security::SecurityAction::Logout, Some(owner), None).await;
             }
         }
         request::set_cookie(&sessions::clear_cookie_header(call.state.settings.is_https()));

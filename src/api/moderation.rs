@@ -96,6 +96,8 @@ pub async fn audit_entries(
             .map(|r| AuditEntry {
                 at: r.at.with_timezone(&call.state.settings.time_zone).naive_local(),
                 staff_email: r.staff_email,
+                donor_id: r.donor_id,
+                client_addr: r.client_addr,
                 booking_id: r.booking_id,
                 action: r.action,
                 from_status: r.from_status.as_deref().and_then(BookingStatus::from_code),

@@ -34,9 +34,10 @@ pub async fn create_cell(
     need_ab_neg: Option<String>,
     kell_negative_only: Option<String>,
 ) -> Result<i64, AppError> {
-    use crate::domain::account::StaffRole;
+    use crate::domain::account::{AccountId, StaffRole};
+    use crate::server::db::security::SecurityAction;
     use crate::server::planning::{self, NewCellForm};
-    crate::server::frame::staff(&[StaffRole::Planner], |call, _| async move {
+    crate::server::frame::staff(&[StaffRole::Planner], |call, planner| async move {
         let form = NewCellForm {
             date,
             donation_type: donation_type.unwrap_or_default(),
@@ -49,7 +50,10 @@ pub async fn create_cell(
                 .map(Option::unwrap_or_default),
             kell_negative_only: kell_negative_only.is_some_and(|v| !v.is_empty()),
         };
-        planning::create(&call.state, &form, call.locale).await
+        let cell_id = planning::create(&call.state, &form, call.locale).await?;
+        let note = format!("№{cell_id}, {}", form.date.trim());
+        call.audit(SecurityAction::CellCreate, Some(AccountId::Staff(planner.id)), Some(&note)).await;
+        Ok(cell_id)
     })
     .await
 }
@@ -62,11 +66,15 @@ pub async fn set_need(
     needed: String,
     kell_negative_only: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::domain::account::StaffRole;
+    use crate::domain::account::{AccountId, StaffRole};
+    use crate::server::db::security::SecurityAction;
     use crate::server::planning;
-    crate::server::frame::staff(&[StaffRole::Planner], |call, _| async move {
+    crate::server::frame::staff(&[StaffRole::Planner], |call, planner| async move {
         let k_only = kell_negative_only.is_some_and(|v| !v.is_empty());
-        planning::set_need(&call.state, cell_id, &group, &needed, k_only, call.locale).await
+        planning::set_need(&call.state, cell_id, &group, &needed, k_only, call.locale).await?;
+        let note = format!("№{cell_id}: {group} {}{}", needed.trim(), if k_only { " K−" } else { "" });
+        call.audit(SecurityAction::CellNeed, Some(AccountId::Staff(planner.id)), Some(&note)).await;
+        Ok(())
     })
     .await
 }
@@ -74,10 +82,14 @@ pub async fn set_need(
 /// Sets the places of every time of a cell; never below what a time already holds.
 #[server(endpoint = "set_places")]
 pub async fn set_places(cell_id: i64, places_per_time: String) -> Result<(), AppError> {
-    use crate::domain::account::StaffRole;
+    use crate::domain::account::{AccountId, StaffRole};
+    use crate::server::db::security::SecurityAction;
     use crate::server::planning;
-    crate::server::frame::staff(&[StaffRole::Planner], |call, _| async move {
-        planning::set_places(&call.state, cell_id, &places_per_time, call.locale).await
+    crate::server::frame::staff(&[StaffRole::Planner], |call, planner| async move {
+        planning::set_places(&call.state, cell_id, &places_per_time, call.locale).await?;
+        let note = format!("№{cell_id}: {}", places_per_time.trim());
+        call.audit(SecurityAction::CellPlaces, Some(AccountId::Staff(planner.id)), Some(&note)).await;
+        Ok(())
     })
     .await
 }
@@ -85,10 +97,13 @@ pub async fn set_places(cell_id: i64, places_per_time: String) -> Result<(), App
 /// Closes a cell: it leaves the public page; bookings already made stay.
 #[server(endpoint = "close_cell")]
 pub async fn close_cell(cell_id: i64) -> Result<(), AppError> {
-    use crate::domain::account::StaffRole;
-    crate::server::frame::staff(&[StaffRole::Planner], |call, _| async move {
+    use crate::domain::account::{AccountId, StaffRole};
+    use crate::server::db::security::SecurityAction;
+    crate::server::frame::staff(&[StaffRole::Planner], |call, planner| async move {
         if crate::server::db::planning::close_cell(&call.state.db, cell_id, call.now()).await? {
             crate::server::planning::cell_changed(&call.state, cell_id).await;
+            let note = format!("№{cell_id}");
+            call.audit(SecurityAction::CellClose, Some(AccountId::Staff(planner.id)), Some(&note)).await;
             Ok(())
         } else {
             Err(AppError::NotFound)

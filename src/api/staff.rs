@@ -35,10 +35,14 @@ pub async fn add_staff(
     password: String,
     password_confirmation: String,
 ) -> Result<(), AppError> {
-    use crate::domain::account::StaffRole;
+    use crate::domain::account::{AccountId, StaffRole};
     use crate::server::accounts;
-    crate::server::frame::staff(&[StaffRole::Admin], |call, _| async move {
-        accounts::add_staff(&call.state, &email, &role, &password, &password_confirmation, call.locale).await
+    use crate::server::db::security::SecurityAction;
+    crate::server::frame::staff(&[StaffRole::Admin], |call, admin| async move {
+        accounts::add_staff(&call.state, &email, &role, &password, &password_confirmation, call.locale).await?;
+        let note = format!("{} ({role})", email.trim().to_lowercase());
+        call.audit(SecurityAction::StaffCreate, Some(AccountId::Staff(admin.id)), Some(&note)).await;
+        Ok(())
     })
     .await
 }
@@ -46,8 +50,9 @@ pub async fn add_staff(
 /// Disables a staff account; its sessions end at once. An admin cannot disable themselves.
 #[server(endpoint = "disable_staff")]
 pub async fn disable_staff(id: i64) -> Result<(), AppError> {
-    use crate::domain::account::StaffRole;
+    use crate::domain::account::{AccountId, StaffRole};
     use crate::server::db::accounts;
+    use crate::server::db::security::SecurityAction;
     crate::server::frame::staff(&[StaffRole::Admin], |call, staff| async move {
         if id == staff.id {
             return Err(AppError::Forbidden);
@@ -56,8 +61,9 @@ pub async fn disable_staff(id: i64) -> Result<(), AppError> {
             return Err(AppError::NotFound);
         }
         // Their open pages stop receiving events and say the session ended.
-        call.state.events.sessions_ended(&call.state.db, crate::domain::account::AccountId::Staff(id)).await;
+        call.state.events.sessions_ended(&call.state.db, AccountId::Staff(id)).await;
         tracing::info!(staff_id = id, by = staff.id, "staff account disabled");
+        call.audit(SecurityAction::StaffDisable, Some(AccountId::Staff(staff.id)), Some(&format!("№{id}"))).await;
         Ok(())
     })
     .await
@@ -94,8 +100,9 @@ pub async fn change_staff_password(
 /// next login leads to the password form.
 #[server(endpoint = "force_password_change")]
 pub async fn force_password_change(id: i64) -> Result<(), AppError> {
-    use crate::domain::account::StaffRole;
+    use crate::domain::account::{AccountId, StaffRole};
     use crate::server::db::accounts;
+    use crate::server::db::security::SecurityAction;
     crate::server::frame::staff(&[StaffRole::Admin], |call, staff| async move {
         if id == staff.id {
             return Err(AppError::Forbidden);
@@ -103,8 +110,10 @@ pub async fn force_password_change(id: i64) -> Result<(), AppError> {
         if !accounts::force_staff_password_change(&call.state.db, id).await? {
             return Err(AppError::NotFound);
         }
-        call.state.events.sessions_ended(&call.state.db, crate::domain::account::AccountId::Staff(id)).await;
+        call.state.events.sessions_ended(&call.state.db, AccountId::Staff(id)).await;
         tracing::info!(staff_id = id, by = staff.id, "staff password change required");
+        let note = format!("№{id}");
+        call.audit(SecurityAction::StaffForcePassword, Some(AccountId::Staff(staff.id)), Some(&note)).await;
         call.redirect_form_post("/staff/admin");
         Ok(())
     })

@@ -17,6 +17,9 @@ pub enum LiveEvent {
     /// Some sessions of this account ended (logout, new password, staff disabled): every open
     /// stream of the account re-checks its own session at once. Never sent to a browser.
     SessionsEnded { account: AccountId },
+    /// This instance may have missed events (its database listener reconnected): every open
+    /// page re-fetches what it shows. Sent to browsers as `resync`, never as data.
+    Resync,
 }
 
 /// An event as it travels: with the instant its change was committed.
@@ -43,6 +46,7 @@ impl LiveEvent {
             (LiveEvent::BookingChanged { donor_id, .. }, Audience::Donor(me)) => *donor_id == me,
             (LiveEvent::BookingChanged { .. }, Audience::Anonymous) => false,
             (LiveEvent::SessionsEnded { .. }, _) => false,
+            (LiveEvent::Resync, _) => true,
         }
     }
 }

@@ -98,16 +98,22 @@ pub enum AuditKind {
     Lapses,
     Places,
     Intervals,
+    /// Logins, logouts, passwords, staff accounts.
+    Security,
+    /// Planners' edits of cells.
+    Planning,
 }
 
 impl AuditKind {
-    pub const ALL: [AuditKind; 6] = [
+    pub const ALL: [AuditKind; 8] = [
         AuditKind::Decisions,
         AuditKind::Visits,
         AuditKind::Cancellations,
         AuditKind::Lapses,
         AuditKind::Places,
         AuditKind::Intervals,
+        AuditKind::Security,
+        AuditKind::Planning,
     ];
 
     pub fn code(self) -> &'static str {
@@ -118,6 +124,8 @@ impl AuditKind {
             AuditKind::Lapses => "lapses",
             AuditKind::Places => "places",
             AuditKind::Intervals => "intervals",
+            AuditKind::Security => "security",
+            AuditKind::Planning => "planning",
         }
     }
 
@@ -139,6 +147,10 @@ impl AuditKind {
             (AuditKind::Places, Locale::En) => "Donation places",
             (AuditKind::Intervals, Locale::Ru) => "Интервалы между донациями",
             (AuditKind::Intervals, Locale::En) => "Donation intervals",
+            (AuditKind::Security, Locale::Ru) => "Входы, пароли, сотрудники",
+            (AuditKind::Security, Locale::En) => "Logins, passwords, staff",
+            (AuditKind::Planning, Locale::Ru) => "Изменения ячеек",
+            (AuditKind::Planning, Locale::En) => "Cell edits",
         }
     }
 }
@@ -174,6 +186,10 @@ pub struct AuditEntry {
     /// In the centre's local time.
     pub at: chrono::NaiveDateTime,
     pub staff_email: Option<String>,
+    /// The donor an entry is about (their login, logout, password).
+    pub donor_id: Option<i64>,
+    /// Where a security entry's request came from.
+    pub client_addr: Option<String>,
     pub booking_id: Option<i64>,
     pub action: String,
     pub from_status: Option<BookingStatus>,

@@ -6,6 +6,7 @@ use super::auth::throttle::{Counted, Limit};
 use super::auth::tokens::{hash_secret, new_secret};
 use super::db::accounts::{self as store, AccountKind, TokenPurpose, TokenUse};
 use super::db::in_write_tx;
+use super::db::security::{self, SecurityAction, SecurityEntry};
 use super::mail::{outbox, templates, Email};
 use super::state::AppState;
 use crate::domain::account::{check_new_password, normalize_email, AccountId, Principal};
@@ -53,6 +54,16 @@ fn throttle(state: &AppState, checks: &[(Limit, &str)]) -> Result<Counted, AppEr
 /// [`limits::MAIL_PER_ADDRESS`] as configured.
 fn mail_per_address(state: &AppState) -> Limit {
     Limit { max: state.settings.mail_limit_per_address.max(1), ..limits::MAIL_PER_ADDRESS }
+}
+
+fn entry<'a>(
+    state: &AppState,
+    action: SecurityAction,
+    account: Option<AccountId>,
+    client_addr: Option<&'a str>,
+    note: Option<&'a str>,
+) -> SecurityEntry<'a> {
+    SecurityEntry { at: state.clock.now(), action, account, client_addr, note }
 }
 
 fn address_key(ip: Option<&str>) -> &str {
@@ -328,6 +339,10 @@ pub async fn login(
     )?;
     let found = store::find_for_login(&state.db, &email).await?;
     let password_ok = state.passwords.verify(password, found.as_ref().map(|a| a.password_hash.as_str())).await;
+    let aimed_at = found.as_ref().map(|a| match a.kind {
+        AccountKind::Donor => AccountId::Donor(a.id),
+        AccountKind::Staff { .. } => AccountId::Staff(a.id),
+    });
     let principal = match found {
         Some(a) if password_ok => match a.kind {
             AccountKind::Donor => Some(Principal::Donor { id: a.id }),
@@ -338,10 +353,14 @@ pub async fn login(
     };
     let Some(principal) = principal else {
         tracing::warn!(account = %&account[..12], "failed login");
+        // The address typed is kept only when it names no account (admins read the trail).
+        let typed = aimed_at.is_none().then_some(email.as_str());
+        security::record(&state.db, entry(state, SecurityAction::LoginFailed, aimed_at, ip, typed)).await;
         return Err(AppError::validation("password", texts(locale).login_failed));
     };
     // Only wrong passwords are meant to count.
     state.throttle.forgive(counted);
+    security::record(&state.db, entry(state, SecurityAction::Login, Some(principal.account()), ip, None)).await;
     let secret = sessions::create(&state.db, principal, now, user_agent).await?;
     Ok((principal, secret))
 }
@@ -389,6 +408,7 @@ pub async fn change_password(
     store::set_password(&state.db, account, &hash).await?;
     sessions::delete_all_of(&state.db, account, current_session).await?;
     state.events.sessions_ended(&state.db, account).await;
+    security::record(&state.db, entry(state, SecurityAction::PasswordChange, Some(account), None, None)).await;
     Ok(())
 }
 
@@ -446,6 +466,7 @@ pub async fn reset_password(
             store::set_password(&state.db, account, &hash).await?;
             sessions::delete_all_of(&state.db, account, None).await?;
             state.events.sessions_ended(&state.db, account).await;
+            security::record(&state.db, entry(state, SecurityAction::PasswordReset, Some(account), ip, None)).await;
             Ok(())
         }
         TokenUse::Expired => Err(AppError::validation("token", t.link_expired)),

@@ -108,16 +108,29 @@ impl EventHub {
         let Db::Postgres(pool) = db else { return };
         let (pool, hub) = (pool.clone(), self.clone());
         tokio::spawn(async move {
+            // After the first connection, any new one follows a gap whose events are lost.
+            let mut after_a_gap = false;
             loop {
-                match sqlx::postgres::PgListener::connect_with(&pool).await {
+                match listen(&pool).await {
                     Ok(mut listener) => {
-                        if let Err(err) = listener.listen(CHANNEL).await {
-                            tracing::warn!(error = %err, "LISTEN failed");
-                        } else {
-                            while let Ok(note) = listener.recv().await {
-                                match serde_json::from_str::<LiveMessage>(note.payload()) {
+                        if after_a_gap {
+                            tracing::info!("LISTEN re-established: open pages re-fetch what they show");
+                            hub.deliver(LiveMessage { event: LiveEvent::Resync, committed_at: Utc::now() });
+                        }
+                        after_a_gap = true;
+                        loop {
+                            match listener.try_recv().await {
+                                Ok(Some(note)) => match serde_json::from_str::<LiveMessage>(note.payload()) {
                                     Ok(message) => hub.deliver(message),
                                     Err(err) => tracing::warn!(error = %err, "unreadable live event"),
+                                },
+                                Ok(None) => {
+                                    tracing::warn!("the LISTEN connection was lost; reconnecting");
+                                    break;
+                                }
+                                Err(err) => {
+                                    tracing::warn!(error = %err, "LISTEN failed; reconnecting");
+                                    break;
                                 }
                             }
                         }
@@ -128,6 +141,12 @@ impl EventHub {
             }
         });
     }
+}
+
+async fn listen(pool: &sqlx::PgPool) -> Result<sqlx::postgres::PgListener, sqlx::Error> {
+    let mut listener = sqlx::postgres::PgListener::connect_with(pool).await?;
+    listener.listen(CHANNEL).await?;
+    Ok(listener)
 }
 
 /// How often an open stream re-reads its session, to notice idle or absolute expiry. Ends of
@@ -196,6 +215,7 @@ async fn forward(state: AppState, watched: Option<(String, Principal)>, since: O
             _ = out.closed() => return,
             _ = recheck.tick(), if watched.is_some() => Relay::Recheck,
             received = incoming.recv() => match received {
+                Ok(LiveMessage { event: LiveEvent::Resync, .. }) => Relay::Send(resync()),
                 Ok(LiveMessage { event: LiveEvent::SessionsEnded { account }, .. }) => {
                     match &watched {
                         Some((_, principal)) if principal.account() == account => Relay::Recheck,

@@ -12,10 +12,11 @@
 //! Because every function goes through [`run`], no error can turn into a 500 by a forgotten
 //! status mapping.
 
+use super::db::security::{self, SecurityAction, SecurityEntry};
 use super::errors::reply;
 use super::request;
 use super::state::{use_app_state, AppState};
-use crate::domain::account::StaffRole;
+use crate::domain::account::{AccountId, StaffRole};
 use crate::domain::Locale;
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
@@ -56,6 +57,14 @@ impl Call {
     /// Sends the browser to `to` after success, with or without JavaScript.
     pub fn redirect(&self, to: &str) {
         leptos_axum::redirect(to);
+    }
+
+    /// Appends a security-trail entry about `account` (for staff actions, the one who acted),
+    /// with this request's client address.
+    pub async fn audit(&self, action: SecurityAction, account: Option<AccountId>, note: Option<&str>) {
+        let ip = request::client_ip(&self.parts);
+        let entry = SecurityEntry { at: self.now(), action, account, client_addr: ip.as_deref(), note };
+        security::record(&self.state.db, entry).await;
     }
 }
 

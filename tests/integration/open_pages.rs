@@ -11,6 +11,7 @@ use donor_booking::api::auth::Logout;
 use donor_booking::api::moderation::DecideBooking;
 use donor_booking::api::staff::{DisableStaff, ListStaff};
 use donor_booking::domain::account::Principal;
+use donor_booking::domain::events::LiveEvent;
 use donor_booking::domain::DonationType;
 use donor_booking::server::auth::sessions;
 use std::time::Duration;
@@ -135,3 +136,26 @@ on_both_backends!(
     login_returns_to_the_page_it_came_from,
     a_fresh_page_is_told_it_is_current,
 );
+
+/// PostgreSQL: when the server's LISTEN connection is killed, events of the gap are lost, so
+/// every open page is told to re-fetch once it is back — and live events flow again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_a_lost_listen_connection_makes_open_pages_catch_up() {
+    let f = Fixture::start(Backend::Postgres).await;
+    let cell = f.cell(2, DonationType::Plasma, &[("09:00", 5)], 5).await;
+    let mut page = Subscription::open(&f.server.base, None).await;
+    let pool = f.server.db.pool().await;
+    let killed: i64 = sqlx::query_scalar(
+        "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity \
+         WHERE datname = current_database() AND query ILIKE 'LISTEN%' AND pid <> pg_backend_pid()",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert!(killed >= 1, "the server's LISTEN connection");
+    assert_eq!(page.next_named(Duration::from_secs(10)).await.as_deref(), Some("resync"));
+    let (_, donor) = f.donor("after-the-gap").await;
+    donor.book(cell, "09:00").await.expect("booked");
+    let changed = page.next_matching(Duration::from_secs(5), |m| matches!(m.event, LiveEvent::CellChanged { .. }));
+    assert!(changed.await.is_some(), "events arrive again");
+}

@@ -184,7 +184,53 @@ async fn staff_change_their_password_and_admins_can_require_a_new_one(backend: B
     assert_eq!(admin.call(ForcePasswordChange { id: me }).await, Err(AppError::Forbidden));
 }
 
+/// Logins (also failed ones), logouts, staff accounts and planners' edits leave entries admins can
+/// read and filter: who, from which address, never a password.
+async fn the_security_trail_records_who_did_what_from_where(backend: Backend) {
+    use crate::support::api::audit;
+    use donor_booking::api::auth::Logout;
+    use donor_booking::api::planning::CloseCell;
+    use donor_booking::model::moderation::AuditQuery;
+    let server = TestServer::start_with(backend, ServerOptions { demo_data: true, ..Default::default() }).await;
+    let admin = staff_session(&server, "chief@centre.example", "admin", ADMIN_PASSWORD).await;
+    let admin = Api::from_client(&server.base, admin);
+    let guess = [("email", "nobody@example.org"), ("password", "guess-guess-1")];
+    let wrong = server.client().post(server.url("/api/login")).form(&guess).send().await.unwrap();
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(admin.call(add_staff("newplanner@centre.example", "planner", "planner-first-phrase-1")).await, Ok(()));
+    let planner = staff_session(&server, "plans@centre.example", "planner", "planner-long-phrase-1").await;
+    let planner = Api::from_client(&server.base, planner);
+    let cell = planner.call(PlanningOverview {}).await.unwrap().cells.first().expect("demo cells").id;
+    assert_eq!(planner.call(CloseCell { cell_id: cell }).await, Ok(()));
+    assert_eq!(planner.call(Logout {}).await, Ok(()));
+
+    let security = admin.call(audit(AuditQuery { kind: Some("security".into()), ..AuditQuery::default() })).await;
+    let security = security.unwrap().entries;
+    let actions: Vec<&str> = security.iter().map(|e| e.action.as_str()).collect();
+    for expected in ["sec_login_failed", "sec_login", "sec_staff_create", "sec_logout"] {
+        assert!(actions.contains(&expected), "{expected} in {actions:?}");
+    }
+    let failed = security.iter().find(|e| e.action == "sec_login_failed").unwrap();
+    assert_eq!(failed.comment.as_deref(), Some("nobody@example.org"), "the address typed, for no account");
+    assert_eq!(failed.client_addr.as_deref(), Some("127.0.0.1"));
+    let created = security.iter().find(|e| e.action == "sec_staff_create").unwrap();
+    assert_eq!(created.staff_email.as_deref(), Some("chief@centre.example"), "who did it");
+    assert_eq!(created.comment.as_deref(), Some("newplanner@centre.example (planner)"));
+    let logout = security.iter().find(|e| e.action == "sec_logout").unwrap();
+    assert_eq!(logout.staff_email.as_deref(), Some("plans@centre.example"));
+    assert!(
+        security.iter().all(|e| !e.comment.as_deref().unwrap_or_default().contains("guess-guess-1")),
+        "never a password"
+    );
+    let planning = admin.call(audit(AuditQuery { kind: Some("planning".into()), ..AuditQuery::default() })).await;
+    let closed = planning.unwrap().entries;
+    assert_eq!(closed.len(), 1);
+    assert_eq!((closed[0].action.as_str(), closed[0].comment.clone()), ("plan_close", Some(format!("№{cell}"))));
+    assert_eq!(closed[0].staff_email.as_deref(), Some("plans@centre.example"));
+}
+
 on_both_backends!(
+    the_security_trail_records_who_did_what_from_where,
     staff_change_their_password_and_admins_can_require_a_new_one,
     the_first_admin_comes_from_the_command_line,
     admins_add_list_and_disable_staff,

@@ -9,6 +9,7 @@ pub mod intervals;
 pub mod moderation;
 pub mod places;
 pub mod planning;
+pub mod security;
 
 use anyhow::{bail, Context};
 use sqlx::postgres::{PgPool, PgPoolOptions};

@@ -392,6 +392,8 @@ pub struct AuditRow {
     pub id: i64,
     pub at: DateTime<Utc>,
     pub staff_email: Option<String>,
+    pub donor_id: Option<i64>,
+    pub client_addr: Option<String>,
     pub booking_id: Option<i64>,
     pub action: String,
     pub from_status: Option<String>,
@@ -423,6 +425,8 @@ fn action_pattern(kind: AuditKind) -> &'static str {
         AuditKind::Lapses => "lapse",
         AuditKind::Places => "place\\_%",
         AuditKind::Intervals => "interval_change",
+        AuditKind::Security => "sec\\_%",
+        AuditKind::Planning => "plan\\_%",
     }
 }
 
@@ -439,7 +443,8 @@ pub async fn audit_log(db: &Db, filter: &AuditFilter, limit: usize) -> Result<Li
     let who = filter.staff_email_part.as_deref().map(contains_pattern);
     let kind = filter.kind.map(action_pattern);
     let mut rows: Vec<AuditRow> = on_pool!(db, pool => sqlx::query_as(
-        "SELECT a.id, a.at, s.email AS staff_email, a.booking_id, a.action, a.from_status, a.to_status, a.reason, a.comment \
+        "SELECT a.id, a.at, s.email AS staff_email, a.donor_id, a.client_addr, a.booking_id, a.action, \
+                a.from_status, a.to_status, a.reason, a.comment \
          FROM audit_log a LEFT JOIN staff s ON s.id = a.staff_id \
          WHERE ($1 IS NULL OR a.id < $1) AND ($2 IS NULL OR a.booking_id = $2) \
            AND ($3 IS NULL OR LOWER(s.email) LIKE $3 ESCAPE '\\') AND ($4 IS NULL OR a.action LIKE $4 ESCAPE '\\') \

@@ -54,16 +54,20 @@ pub fn AuditPage() -> impl IntoView {
                                     {rows.into_iter().map(|r| view! {
                                         <tr>
                                             <td>{r.at.format("%d.%m.%Y %H:%M:%S").to_string()}</td>
-                                            <td>{r.staff_email.clone().unwrap_or_else(|| {
-                                                // No staff member: the donor cancelled, or the system wrote it.
-                                                if r.action == "donor_cancel" { t.audit_donor } else { t.audit_system }.to_owned()
-                                            })}</td>
+                                            <td>{match (&r.staff_email, r.donor_id) {
+                                                (Some(email), _) => email.clone(),
+                                                (None, Some(id)) => (t.audit_donor_no)(id),
+                                                // No one named: the donor cancelled, or the system wrote it.
+                                                (None, None) if r.action == "donor_cancel" => t.audit_donor.to_owned(),
+                                                (None, None) => t.audit_system.to_owned(),
+                                            }}</td>
                                             <td>{r.booking_id.map(|id| format!("№{id}")).unwrap_or_default()}</td>
                                             <td>
                                                 {match (t.audit_action_label)(&r.action) {
                                                     Some(label) => label.to_owned(),
                                                     None => format!("{} → {}", status(r.from_status), status(r.to_status)),
                                                 }}
+                                                {r.client_addr.clone().map(|ip| view! { <br /><span class="muted">{ip}</span> })}
                                             </td>
                                             <td>
                                                 {r.reason.map(|x| x.label(locale)).unwrap_or("")}
