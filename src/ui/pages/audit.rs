@@ -59,6 +59,8 @@ pub fn AuditPage() -> impl IntoView {
                                                 (None, Some(id)) => (t.audit_donor_no)(id),
                                                 // No one named: the donor cancelled, or the system wrote it.
                                                 (None, None) if r.action == "donor_cancel" => t.audit_donor.to_owned(),
+                                                // A failed login for an address that names no account.
+                                                (None, None) if r.action.starts_with("sec_") => "—".to_owned(),
                                                 (None, None) => t.audit_system.to_owned(),
                                             }}</td>
                                             <td>{r.booking_id.map(|id| format!("№{id}")).unwrap_or_default()}</td>
@@ -70,8 +72,11 @@ pub fn AuditPage() -> impl IntoView {
                                                 {r.client_addr.clone().map(|ip| view! { <br /><span class="muted">{ip}</span> })}
                                             </td>
                                             <td>
-                                                {r.reason.map(|x| x.label(locale)).unwrap_or("")}
-                                                {r.comment.clone().map(|c| format!(" — {c}"))}
+                                                {match (r.reason.map(|x| x.label(locale)), r.comment.clone()) {
+                                                    (Some(reason), Some(comment)) => format!("{reason} — {comment}"),
+                                                    (Some(reason), None) => reason.to_owned(),
+                                                    (None, comment) => comment.unwrap_or_default(),
+                                                }}
                                             </td>
                                         </tr>
                                     }).collect_view()}
