@@ -23,13 +23,19 @@ export function dayAhead(offset: number): { iso: string; shown: string } {
   return { iso, shown: `${d}.${m}.${y}` };
 }
 
-/** The planner creates an erythrocytes cell needing two A(II) Rh+ donors, 09:00–10:00. */
+/** The demo planner logs in and creates a cell on `iso` ([`createCell`]). */
 export async function plannerCreatesCell(page: Page, iso: string) {
   await page.goto('/login');
   await page.getByLabel('Электронная почта').fill(PLANNER.email);
   await page.getByLabel('Пароль').fill(PLANNER.password);
   await page.getByRole('button', { name: 'Войти' }).click();
   await expect(page).toHaveURL(/\/staff\/planning$/);
+  await createCell(page, iso);
+  await page.context().clearCookies();
+}
+
+/** On the planning page: an erythrocytes cell on `iso` needing two A(II) Rh+ donors, 09:00–10:00. */
+export async function createCell(page: Page, iso: string) {
   const form = page.getByTestId('new-cell');
   await form.getByLabel('Дата').fill(iso);
   await form.getByRole('radio', { name: 'Эритроциты' }).check();
@@ -38,7 +44,6 @@ export async function plannerCreatesCell(page: Page, iso: string) {
   await form.getByLabel('A(II) Rh+').fill('2');
   await form.getByRole('button', { name: 'Создать ячейку' }).click();
   await expect(page.getByText('Ячейка создана.')).toBeVisible();
-  await page.context().clearCookies();
 }
 
 /** The cabinet's card of the cell on that day. */

@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { expect, test } from './fixtures';
 import { type Browser, type Page } from '@playwright/test';
 import { PASSWORD, registerConfirmAndLogIn, uniqueEmail } from './accounts';
-import { dayAhead, staffLogIn } from './booking';
+import { createCell, dayAhead, staffLogIn } from './booking';
 import { expectAccessible, expectHydrated, expectNoHorizontalScroll } from './helpers';
 
 const root = resolve(__dirname, '../..');
@@ -113,25 +113,12 @@ test('a centre goes live on an empty database and runs its first days', async ({
     const planner = await newPage(browser, fresh, viewport);
     await firstLogin(planner, staff[0].email, first, staff[0].own, staff[0].home);
     await expectHydrated(planner);
-    const form = planner.getByTestId('new-cell');
-    await form.getByLabel('Дата').fill(iso);
-    await form.getByRole('radio', { name: 'Эритроциты' }).check();
-    await form.getByLabel('Первое время').fill('09:00');
-    await form.getByLabel('Последнее время').fill('10:00');
-    await form.getByLabel('A(II) Rh+').fill('2');
-    await form.getByRole('button', { name: 'Создать ячейку' }).click();
-    await expect(planner.getByText('Ячейка создана.')).toBeVisible();
+    await createCell(planner, iso);
     // And a later one, to see who may book after the first day.
     const later = dayAhead(5);
     await planner.reload();
     await expectHydrated(planner);
-    await form.getByLabel('Дата').fill(later.iso);
-    await form.getByRole('radio', { name: 'Эритроциты' }).check();
-    await form.getByLabel('Первое время').fill('09:00');
-    await form.getByLabel('Последнее время').fill('10:00');
-    await form.getByLabel('A(II) Rh+').fill('2');
-    await form.getByRole('button', { name: 'Создать ячейку' }).click();
-    await expect(planner.getByText('Ячейка создана.')).toBeVisible();
+    await createCell(planner, later.iso);
 
     // A visitor of the public page sees both cells, and the hydrated page asks the server
     // for nothing it has just rendered (the stream's `ready` says the list is current).

@@ -4,6 +4,7 @@
 
 use crate::error::AppError;
 use crate::i18n::texts;
+use crate::ui::links::{encode_query_value, path_and_query};
 use crate::ui::locale::use_locale;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
@@ -53,9 +54,7 @@ fn unauthorized() -> AnyView {
 /// `/login?next=<this page>`.
 pub fn login_returning_here() -> String {
     let location = use_location();
-    let path = location.pathname.get_untracked();
-    let search = location.search.get_untracked();
-    let here = if search.is_empty() { path } else { format!("{path}?{search}") };
+    let here = path_and_query(location.pathname.get_untracked(), &location.search.get_untracked());
     format!("/login?next={}", encode_query_value(&here))
 }
 
@@ -73,24 +72,5 @@ pub fn SessionEndedNotice() -> impl IntoView {
             </div>
             <a class="button" href=login_returning_here() rel="external">{t.submit_login}</a>
         </section>
-    }
-}
-
-/// Percent-encodes a path for use as one query value.
-pub fn encode_query_value(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn query_values_are_encoded() {
-        assert_eq!(super::encode_query_value("/?type=plasma&x=1"), "/%3Ftype%3Dplasma%26x%3D1");
     }
 }

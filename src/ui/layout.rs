@@ -4,8 +4,9 @@ use crate::api::auth::{current_session, Logout};
 use crate::domain::Locale;
 use crate::i18n::texts;
 use crate::model::accounts::SessionInfo;
-use crate::ui::access::{encode_query_value, session_watch};
+use crate::ui::access::session_watch;
 use crate::ui::centre::with_centre;
+use crate::ui::links::{encode_query_value, path_and_query};
 use crate::ui::locale::use_locale;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
@@ -69,12 +70,7 @@ pub fn Header() -> impl IntoView {
 #[component]
 fn LanguageSwitch(current: Locale) -> impl IntoView {
     let location = use_location();
-    let back = move || {
-        let search = location.search.get();
-        let path = location.pathname.get();
-        let target = if search.is_empty() { path } else { format!("{path}?{search}") };
-        encode_query_value(&target)
-    };
+    let back = move || encode_query_value(&path_and_query(location.pathname.get(), &location.search.get()));
     view! {
         <ul class="lang-switch" aria-label=texts(current).lang_switch_label>
             {Locale::ALL

@@ -6,6 +6,7 @@ pub mod cells;
 pub mod centre;
 pub mod forms;
 pub mod layout;
+pub mod links;
 pub mod live;
 pub mod locale;
 pub mod pages;

@@ -5,7 +5,8 @@ use crate::domain::Labelled;
 use crate::error::AppError;
 use crate::i18n::texts;
 use crate::model::moderation::{AuditKind, AuditPage, AuditQuery};
-use crate::ui::access::{encode_query_value, refused};
+use crate::ui::access::refused;
+use crate::ui::links::with_query;
 use crate::ui::locale::use_locale;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -107,18 +108,14 @@ pub fn AuditPage() -> impl IntoView {
 fn page_link(filter: &AuditQuery, before: Option<i64>) -> String {
     let before = before.map(|id| id.to_string());
     let pairs = [
-        ("booking", &filter.booking),
-        ("who", &filter.who),
-        ("kind", &filter.kind),
-        ("from", &filter.from),
-        ("to", &filter.to),
-        ("before", &before),
+        ("booking", filter.booking.as_deref()),
+        ("who", filter.who.as_deref()),
+        ("kind", filter.kind.as_deref()),
+        ("from", filter.from.as_deref()),
+        ("to", filter.to.as_deref()),
+        ("before", before.as_deref()),
     ];
-    let query: Vec<String> = pairs
-        .iter()
-        .filter_map(|(name, value)| value.as_deref().map(|v| format!("{name}={}", encode_query_value(v))))
-        .collect();
-    format!("/staff/audit?{}", query.join("&"))
+    with_query("/staff/audit", &pairs)
 }
 
 /// A GET form: the filter lives in the URL, so it survives a reload and works without JS.

@@ -7,8 +7,9 @@ use crate::domain::moderation::Warning;
 use crate::domain::{BookingStatus, Coded, DonationType, Labelled, Locale, RejectionReason};
 use crate::i18n::texts;
 use crate::model::moderation::{QueueItem, QueueView};
-use crate::ui::access::{encode_query_value, refused};
+use crate::ui::access::refused;
 use crate::ui::forms::{ErrorSummary, FormError};
+use crate::ui::links::with_query;
 use crate::ui::live::use_private_live_events;
 use crate::ui::locale::use_locale;
 use leptos::prelude::*;
@@ -83,11 +84,13 @@ pub fn ModerationPage() -> impl IntoView {
 /// The queue with these filters, from the booking after `after` (the first page without it).
 fn page_link(status: Option<String>, date: Option<String>, kind: Option<String>, after: Option<i64>) -> String {
     let after = after.map(|id| id.to_string());
-    let query: Vec<String> = [("status", status), ("date", date), ("type", kind), ("after", after)]
-        .into_iter()
-        .filter_map(|(name, value)| value.map(|v| format!("{name}={}", encode_query_value(&v))))
-        .collect();
-    format!("/staff/moderation?{}", query.join("&"))
+    let pairs = [
+        ("status", status.as_deref()),
+        ("date", date.as_deref()),
+        ("type", kind.as_deref()),
+        ("after", after.as_deref()),
+    ];
+    with_query("/staff/moderation", &pairs)
 }
 
 /// A GET form: the filters live in the URL, so they survive a reload and work without JS.
