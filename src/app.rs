@@ -25,6 +25,8 @@ use leptos_router::{path, SsrMode};
 /// The document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let locale = detect_locale();
+    let css = format!("/{}/{}.css", options.site_pkg_dir, options.output_name);
+    let (options, islands) = client_for_this_page(options);
     view! {
         <!DOCTYPE html>
         <html lang=locale.code()>
@@ -37,9 +39,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="rendered-at" content=chrono::Utc::now().timestamp_millis().to_string() />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 // Named like the JS and the WASM (with their content hash once built).
-                <link rel="stylesheet" href=format!("/{}/{}.css", options.site_pkg_dir, options.output_name) />
+                <link rel="stylesheet" href=css />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <HydrationScripts options islands />
                 <MetaTags />
             </head>
             <body>
@@ -47,6 +49,25 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// The options naming this page's client (`ui::bundle`) and whether it hydrates islands.
+#[cfg(feature = "ssr")]
+fn client_for_this_page(mut options: LeptosOptions) -> (LeptosOptions, bool) {
+    use crate::ui::bundle::Bundle;
+    let path = use_context::<http::request::Parts>().map(|p| p.uri.path().to_owned()).unwrap_or_default();
+    let bundle = Bundle::for_path(&path);
+    // Without pkg/bundles (the dev loop: cargo-leptos builds one WASM holding every island
+    // and the staff app) the plain output name stays.
+    if let Some(name) = crate::server::bundles::file_name(&options, bundle) {
+        options.output_name = name.into();
+    }
+    (options, bundle.hydrates_islands())
+}
+
+#[cfg(not(feature = "ssr"))]
+fn client_for_this_page(options: LeptosOptions) -> (LeptosOptions, bool) {
+    (options, false)
 }
 
 #[component]

@@ -23,7 +23,10 @@ pub async fn my_profile() -> Result<DonorProfileView, AppError> {
 pub async fn change_donor_code(donor_code: String) -> Result<String, AppError> {
     use crate::server::accounts;
     crate::server::frame::donor(|call, donor_id| async move {
-        accounts::change_donor_code(&call.state, donor_id, &donor_code, call.locale).await
+        let saved = accounts::change_donor_code(&call.state, donor_id, &donor_code, call.locale).await?;
+        // The cabinet's profile forms are plain forms (outside its island): back to it, saying so.
+        call.redirect_form_post("/cabinet?code_saved=1#donor-code-form");
+        Ok(saved)
     })
     .await
 }
@@ -46,7 +49,9 @@ pub async fn change_password(
             &new_password_confirmation,
             call.locale,
         )
-        .await
+        .await?;
+        call.redirect_form_post("/cabinet?password_changed=1#password-form");
+        Ok(())
     })
     .await
 }

@@ -74,11 +74,14 @@ impl Locale {
         ranked.into_iter().map(|(_, l)| l).collect()
     }
 
-    /// Formats a date the way people of this language read it.
+    /// Formats a date the way people of this language read it. By hand rather than with
+    /// chrono's `format`, whose format-string parser would ship in every donor page's WASM.
     pub fn format_date(self, date: chrono::NaiveDate) -> String {
+        use chrono::Datelike;
+        const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
         match self {
-            Locale::Ru => date.format("%d.%m.%Y").to_string(),
-            Locale::En => date.format("%-d %b %Y").to_string(),
+            Locale::Ru => format!("{:02}.{:02}.{}", date.day(), date.month(), date.year()),
+            Locale::En => format!("{} {} {}", date.day(), MONTHS[date.month0() as usize], date.year()),
         }
     }
 
@@ -119,6 +122,11 @@ mod tests {
         let d = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
         assert_eq!(Locale::Ru.format_date(d), "27.11.2026");
         assert_eq!(Locale::En.format_date(d), "27 Nov 2026");
+        let early = chrono::NaiveDate::from_ymd_opt(2027, 1, 5).unwrap();
+        assert_eq!(Locale::Ru.format_date(early), "05.01.2027");
+        assert_eq!(Locale::En.format_date(early), "5 Jan 2027");
+        let nine = chrono::NaiveTime::from_hms_opt(9, 5, 0).unwrap();
+        assert_eq!(crate::domain::calendar::hh_mm(nine), "09:05");
         assert_eq!(Locale::Ru.weekday(d), "пт");
     }
 }

@@ -1,5 +1,6 @@
 //! Cells on the wire: the open cells donors see, and what a logged-in donor sees beside them.
 
+use crate::domain::calendar::hh_mm;
 use crate::domain::intervals::Donation;
 use crate::domain::{Blocked, BloodProfile, DonationType, GroupNeed};
 use chrono::{NaiveDate, NaiveTime};
@@ -32,7 +33,7 @@ impl CellSummary {
     /// "08:00–12:30": the span of the free times.
     pub fn hours(&self) -> Option<String> {
         let (first, last) = (self.times.first()?, self.times.last()?);
-        Some(format!("{}–{}", first.start.format("%H:%M"), last.start.format("%H:%M")))
+        Some(format!("{}–{}", hh_mm(first.start), hh_mm(last.start)))
     }
 
     pub fn free_time(&self, start: NaiveTime) -> Option<FreeTime> {

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod auth;
 pub mod booking;
+pub mod bundles;
 pub mod cells;
 pub mod client_addr;
 pub mod clock;

@@ -7,8 +7,8 @@ use crate::i18n::texts;
 use crate::ui::links::{encode_query_value, path_and_query};
 use crate::ui::locale::use_locale;
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
-use leptos_router::hooks::use_location;
+#[cfg(not(feature = "hydrate"))]
+use leptos_router::{components::Redirect, hooks::use_location};
 
 /// Whether this page follows a session over its event stream, and whether that session ended.
 /// Provided once by the app; the layout hides the page's content once `ended` is set.
@@ -30,8 +30,8 @@ pub fn session_watch() -> SessionWatch {
 pub fn refused(error: AppError) -> AnyView {
     match error {
         AppError::Unauthorized => unauthorized(),
-        AppError::Forbidden => view! { <Redirect path="/" /> }.into_any(),
-        AppError::PasswordChangeRequired => view! { <Redirect path="/staff/password?required=1" /> }.into_any(),
+        AppError::Forbidden => go_to("/".to_owned()),
+        AppError::PasswordChangeRequired => go_to("/staff/password?required=1".to_owned()),
         _ => {
             let t = texts(use_locale());
             view! { <p class="error-banner" role="alert">{t.error_generic}</p> }.into_any()
@@ -48,14 +48,47 @@ fn unauthorized() -> AnyView {
         Effect::new(move |_| watch.ended.set(true));
         return ().into_any();
     }
-    view! { <Redirect path=login_returning_here() /> }.into_any()
+    go_to(login_returning_here())
+}
+
+/// Leaves a page whose data was refused: a redirect response on the server; in the browser a
+/// full page load, since an island has no router to navigate with.
+fn go_to(path: String) -> AnyView {
+    #[cfg(feature = "hydrate")]
+    {
+        let _ = window().location().set_href(&path);
+        ().into_any()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    view! { <Redirect path /> }.into_any()
 }
 
 /// `/login?next=<this page>`.
 pub fn login_returning_here() -> String {
-    let location = use_location();
-    let here = path_and_query(location.pathname.get_untracked(), &location.search.get_untracked());
-    format!("/login?next={}", encode_query_value(&here))
+    format!("/login?next={}", encode_query_value(&here()))
+}
+
+/// This page's path and query: from the request on the server, from the address bar in the
+/// browser (islands have no router).
+fn here() -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        let location = window().location();
+        path_and_query(location.pathname().unwrap_or_default(), &location.search().unwrap_or_default())
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let location = use_location();
+        path_and_query(location.pathname.get_untracked(), &location.search.get_untracked())
+    }
+}
+
+/// What the components inside an island read from context. On the server the app provides it;
+/// in the browser nothing above an island exists, so the island provides its own.
+pub fn provide_island_context() {
+    provide_context(crate::ui::locale::detect_locale());
+    crate::ui::centre::provide_centre();
+    provide_session_watch();
 }
 
 /// In place of a live page whose session ended. A full page load to the login on purpose:

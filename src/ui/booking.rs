@@ -15,7 +15,7 @@ use chrono::NaiveTime;
 use leptos::prelude::*;
 
 fn time_code(time: NaiveTime) -> String {
-    time.format("%H:%M").to_string()
+    crate::domain::calendar::hh_mm(time)
 }
 
 /// The free times as radio buttons, each with its free places.

@@ -51,7 +51,8 @@ pub fn Header() -> impl IntoView {
     view! {
         <header class="site-header">
             <div class="site-header__inner">
-                <a class="brand" href="/">
+                // A full page load: donor pages are islands, not routes of the staff client.
+                <a class="brand" href="/" rel="external">
                     <span class="brand__mark" aria-hidden="true"></span>
                     <span class="brand__name">{with_centre(move |c| c.header_name(locale).to_owned())}</span>
                     <span class="brand__tagline">{t.centre_tagline}</span>
@@ -119,11 +120,14 @@ pub fn Footer() -> impl IntoView {
 
 /// Marks `<body data-hydrated>` once the WASM client has taken over; effects run only in
 /// the browser, so end-to-end tests can tell a hydrated page from a server-rendered one.
+/// Island pages are marked by `hydrate()` once their islands are live.
 #[component]
 pub fn HydrationMarker() -> impl IntoView {
-    Effect::new(move |_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
+    Effect::new(move |_| mark_hydrated());
+}
+
+pub fn mark_hydrated() {
+    if let Some(body) = document().body() {
+        let _ = body.set_attribute("data-hydrated", "true");
+    }
 }

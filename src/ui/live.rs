@@ -18,19 +18,37 @@ pub const BOOKING_REFRESH_EVERY: std::time::Duration = std::time::Duration::from
 /// Live events for a public page. When a signed-in visitor's session ends, the server closes
 /// the stream and the browser reconnects as anonymous: the page goes on with public events.
 pub fn use_live_events(on_change: impl Fn(Option<LiveMessage>) + 'static) {
-    open_stream(on_change, false);
+    open_stream(parse_message, on_change, false);
+}
+
+/// Live events for a page that only needs to know *that* something changed (the public list
+/// of cells re-reads its server-rendered HTML): no event is parsed, so its island carries no
+/// JSON decoder. Coalesced like cell events.
+pub fn use_live_pings(on_change: impl Fn() + 'static) {
+    open_stream(|_| Some((true, ())), move |_| on_change(), false);
 }
 
 /// Live events for a page that needs a session: when the session ends (idle, logout in another
 /// tab, new password, staff disabled) the stream stops and the page says so in place of its
 /// content (see `ui::access`), rather than silently showing stale data or jumping to /login.
 pub fn use_private_live_events(on_change: impl Fn(Option<LiveMessage>) + 'static) {
-    open_stream(on_change, true);
+    open_stream(parse_message, on_change, true);
+}
+
+/// An event and whether it is about cells (coalesced over [`CELL_REFRESH_EVERY`]).
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+fn parse_message(data: &str) -> Option<(bool, LiveMessage)> {
+    use crate::domain::events::LiveEvent;
+    let message = leptos::serde_json::from_str::<LiveMessage>(data).ok()?;
+    Some((matches!(message.event, LiveEvent::CellChanged { .. }), message))
 }
 
 #[cfg(feature = "hydrate")]
-fn open_stream(on_change: impl Fn(Option<LiveMessage>) + 'static, private: bool) {
-    use crate::domain::events::LiveEvent;
+fn open_stream<M: 'static>(
+    parse: impl Fn(&str) -> Option<(bool, M)> + 'static,
+    on_change: impl Fn(Option<M>) + 'static,
+    private: bool,
+) {
     use leptos::prelude::*;
     use send_wrapper::SendWrapper;
     use std::rc::Rc;
@@ -48,12 +66,9 @@ fn open_stream(on_change: impl Fn(Option<LiveMessage>) + 'static, private: bool)
     let on_message = {
         let on_change = on_change.clone();
         Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
-            let Some(message) =
-                ev.data().as_string().and_then(|t| leptos::serde_json::from_str::<LiveMessage>(&t).ok())
-            else {
+            let Some((is_cell, message)) = ev.data().as_string().and_then(|t| parse(&t)) else {
                 return;
             };
-            let is_cell = matches!(message.event, LiveEvent::CellChanged { .. });
             let flag = if is_cell { &pending.0 } else { &pending.1 };
             if flag.replace(true) {
                 return; // a re-fetch is already scheduled and will show this change too
@@ -113,4 +128,9 @@ pub fn server_now_estimate() -> Option<i64> {
 }
 
 #[cfg(not(feature = "hydrate"))]
-fn open_stream(_on_change: impl Fn(Option<LiveMessage>) + 'static, _private: bool) {}
+fn open_stream<M>(
+    _parse: impl Fn(&str) -> Option<(bool, M)> + 'static,
+    _on_change: impl Fn(Option<M>) + 'static,
+    _private: bool,
+) {
+}

@@ -2,11 +2,13 @@
 
 pub mod access;
 pub mod booking;
+pub mod bundle;
 pub mod cells;
 pub mod centre;
 pub mod forms;
 pub mod layout;
 pub mod links;
 pub mod live;
+pub mod live_cells;
 pub mod locale;
 pub mod pages;

@@ -173,18 +173,24 @@ async fn responses_are_compressed(backend: Backend) {
 /// The built site's files carry a content hash and are kept a year; pages and server functions,
 /// which carry a person's data, are never stored.
 async fn static_files_are_cached_for_a_year_and_pages_never(backend: Backend) {
-    let name = std::fs::read_to_string("target/site/pkg/output-name").expect("a release build (scripts/build)");
-    let name = name.trim();
+    let css = std::fs::read_to_string("target/site/pkg/output-name").expect("a release build (scripts/build)");
+    let bundles = std::fs::read_to_string("target/site/pkg/bundles").expect("a release build (scripts/build)");
+    let client = |code: &str| {
+        bundles.lines().find_map(|l| l.strip_prefix(&format!("{code}="))).expect("every client is named").to_owned()
+    };
     let server = TestServer::start(backend).await;
     let page = server.client().get(server.url("/")).send().await.unwrap();
     assert_eq!(page.headers()["cache-control"], "no-store");
     let html = page.text().await.unwrap();
-    for file in ["css", "js", "wasm"] {
-        assert!(html.contains(&format!("/pkg/{name}.{file}")), "the page links the hashed {file}");
+    let public = client("public");
+    assert!(html.contains(&format!("/pkg/{}.css", css.trim())), "the page links the hashed stylesheet");
+    for file in ["js", "wasm"] {
+        assert!(html.contains(&format!("/pkg/{public}.{file}")), "the public page loads the public client's {file}");
     }
+    assert!(!html.contains(&client("staff")), "a donor page never loads the staff client");
     let wasm = server
         .client()
-        .get(server.url(&format!("/pkg/{name}.wasm")))
+        .get(server.url(&format!("/pkg/{public}.wasm")))
         .header("accept-encoding", "br")
         .send()
         .await

@@ -8,7 +8,7 @@ use crate::domain::events::{LiveEvent, LiveMessage};
 use crate::domain::{BookingStatus, Coded, Labelled};
 use crate::i18n::texts;
 use crate::model::cells::{CellsView, Eligibility};
-use crate::ui::access::refused;
+use crate::ui::access::{provide_island_context, refused, session_watch, SessionEndedNotice};
 use crate::ui::booking::{BookingDialog, MyBookings};
 use crate::ui::cells::{BookingContext, CellsByDay};
 use crate::ui::forms::{ErrorSummary, FormError, TextField};
@@ -22,8 +22,13 @@ use leptos_router::hooks::use_query_map;
 pub fn CabinetPage() -> impl IntoView {
     let locale = use_locale();
     let t = texts(locale);
-    let code_action = ServerAction::<ChangeDonorCode>::new();
-    let profile = Resource::new(move || code_action.version().get(), |_| my_profile());
+    // After a plain form post (the profile forms; booking without JavaScript) the server
+    // redirects here saying what happened.
+    let query = use_query_map();
+    let flag = move |name: &str| query.read_untracked().get(name).is_some();
+    let (booked, cancelled) = (flag("booked"), flag("cancelled"));
+    let (code_saved, password_changed) = (flag("code_saved"), flag("password_changed"));
+    let profile = Resource::new(|| (), |_| my_profile());
     view! {
         <Title text=t.cabinet_title />
         <Suspense>
@@ -32,25 +37,26 @@ pub fn CabinetPage() -> impl IntoView {
                     Ok(p) => view! {
                         <section class="cabinet">
                             <h1>{t.cabinet_title}</h1>
-                            <Show when=move || !p.email_confirmed>
+                            {(!p.email_confirmed).then(|| view! {
                                 <p class="notice notice--warning" role="status" data-testid="unconfirmed">{t.unconfirmed_notice}</p>
-                            </Show>
-                            <BookingArea />
-                            <section class="panel" aria-labelledby="profile-title">
-                                <h2 id="profile-title">{t.profile_title}</h2>
-                                <dl class="facts" data-testid="profile">
-                                    <div><dt>{t.label_email}</dt><dd>{p.email.clone()}</dd></div>
-                                    <div><dt>{t.label_blood_group}</dt><dd>{p.blood.group.label(locale)}</dd></div>
-                                    <div><dt>{t.label_rh}</dt><dd>{p.blood.rh.label(locale)}</dd></div>
-                                    <div><dt>{t.label_kell}</dt><dd>{p.blood.kell.label(locale)}</dd></div>
-                                    <div><dt>{t.label_donor_code}</dt><dd data-testid="donor-code">{p.donor_code.clone()}</dd></div>
-                                </dl>
-                                <p class="muted">{t.readonly_note}</p>
-                            </section>
-                            <div class="panel-grid">
-                                <DonorCodeForm action=code_action current=p.donor_code.clone() />
-                                <PasswordForm />
-                            </div>
+                            })}
+                            <Cabinet booked cancelled>
+                                <section class="panel" aria-labelledby="profile-title">
+                                    <h2 id="profile-title">{t.profile_title}</h2>
+                                    <dl class="facts" data-testid="profile">
+                                        <div><dt>{t.label_email}</dt><dd>{p.email.clone()}</dd></div>
+                                        <div><dt>{t.label_blood_group}</dt><dd>{p.blood.group.label(locale)}</dd></div>
+                                        <div><dt>{t.label_rh}</dt><dd>{p.blood.rh.label(locale)}</dd></div>
+                                        <div><dt>{t.label_kell}</dt><dd>{p.blood.kell.label(locale)}</dd></div>
+                                        <div><dt>{t.label_donor_code}</dt><dd data-testid="donor-code">{p.donor_code.clone()}</dd></div>
+                                    </dl>
+                                    <p class="muted">{t.readonly_note}</p>
+                                </section>
+                                <div class="panel-grid">
+                                    <DonorCodeForm current=p.donor_code.clone() saved=code_saved />
+                                    <PasswordForm changed=password_changed />
+                                </div>
+                            </Cabinet>
                         </section>
                     }.into_any(),
                     Err(error) => refused(error),
@@ -60,12 +66,35 @@ pub fn CabinetPage() -> impl IntoView {
     }
 }
 
+/// The cabinet's island (`ui::bundle`): the bookings with their live status, the cells and the
+/// booking dialog. Its children — the profile and its two forms — are server-rendered plain
+/// forms that the island only hides: when the session ends, «Сеанс завершён — войдите снова»
+/// takes the place of everything, and the donor's data leaves the page.
+#[cfg_attr(any(feature = "ssr", feature = "client-donor"), island)]
+#[cfg_attr(not(any(feature = "ssr", feature = "client-donor")), component)]
+fn Cabinet(booked: bool, cancelled: bool, children: Children) -> impl IntoView {
+    provide_island_context();
+    let ended = session_watch().ended;
+    let content = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        if let (true, Some(el)) = (ended.get(), content.get()) {
+            el.set_inner_html("");
+        }
+    });
+    view! {
+        {move || ended.get().then(SessionEndedNotice)}
+        <div node_ref=content hidden=move || ended.get()>
+            <BookingArea booked cancelled />
+            {children()}
+        </div>
+    }
+}
+
 /// Seed steps 6–10: the donor's bookings and the cells, with the booking dialog.
 #[component]
-fn BookingArea() -> impl IntoView {
+fn BookingArea(booked: bool, cancelled: bool) -> impl IntoView {
     let locale = use_locale();
     let t = texts(locale);
-    let query = use_query_map();
     let book = ServerAction::<Book>::new();
     let cancel = ServerAction::<CancelBooking>::new();
     // Both lists change after a booking or cancellation (and when a booking is refused: the
@@ -86,8 +115,8 @@ fn BookingArea() -> impl IntoView {
     let bookings = Resource::new(changes, |_| my_bookings());
     let open = RwSignal::new(None::<i64>);
     let latest_cells = Signal::derive(move || cells.get().and_then(Result::ok).map(|v| v.cells).unwrap_or_default());
-    let booked = move || matches!(book.value().get(), Some(Ok(_))) || query.read().get("booked").is_some();
-    let cancelled = move || matches!(cancel.value().get(), Some(Ok(_))) || query.read().get("cancelled").is_some();
+    let booked = move || booked || matches!(book.value().get(), Some(Ok(_)));
+    let cancelled = move || cancelled || matches!(cancel.value().get(), Some(Ok(_)));
     let cancel_error: FormError = Signal::derive(move || cancel.value().get().and_then(Result::err));
     view! {
         <section class="panel" id="my-bookings" aria-labelledby="my-bookings-title">
@@ -187,16 +216,16 @@ fn EligibilityPanel(eligibility: Eligibility) -> impl IntoView {
     }
 }
 
+/// A plain form: the server answers with the cabinet again (`?code_saved=1`, or the error).
 #[component]
-fn DonorCodeForm(action: ServerAction<ChangeDonorCode>, current: String) -> impl IntoView {
+fn DonorCodeForm(current: String, saved: bool) -> impl IntoView {
     let t = texts(use_locale());
+    let action = ServerAction::<ChangeDonorCode>::new();
     let error: FormError = Signal::derive(move || action.value().get().and_then(Result::err));
     view! {
         <section class="panel" id="donor-code-form" aria-labelledby="code-title">
             <h2 id="code-title">{t.change_code_title}</h2>
-            <Show when=move || matches!(action.value().get(), Some(Ok(_)))>
-                <p class="success-banner" role="status">{t.code_saved}</p>
-            </Show>
+            {saved.then(|| view! { <p class="success-banner" role="status">{t.code_saved}</p> })}
             <ErrorSummary error />
             <ActionForm action attr:class="form form--plain" attr:novalidate=true>
                 <TextField name="donor_code" label=t.label_donor_code value=current hint=t.donor_code_hint extra_class="field--code" error />
@@ -206,17 +235,16 @@ fn DonorCodeForm(action: ServerAction<ChangeDonorCode>, current: String) -> impl
     }
 }
 
+/// A plain form, like the donor code's (`?password_changed=1`).
 #[component]
-fn PasswordForm() -> impl IntoView {
+fn PasswordForm(changed: bool) -> impl IntoView {
     let t = texts(use_locale());
     let action = ServerAction::<ChangePassword>::new();
     let error: FormError = Signal::derive(move || action.value().get().and_then(Result::err));
     view! {
-        <section class="panel" aria-labelledby="password-title">
+        <section class="panel" id="password-form" aria-labelledby="password-title">
             <h2 id="password-title">{t.change_password_title}</h2>
-            <Show when=move || matches!(action.value().get(), Some(Ok(())))>
-                <p class="success-banner" role="status" data-testid="password-changed">{t.password_changed}</p>
-            </Show>
+            {changed.then(|| view! { <p class="success-banner" role="status" data-testid="password-changed">{t.password_changed}</p> })}
             <ErrorSummary error />
             <ActionForm action attr:class="form form--plain" attr:novalidate=true>
                 <TextField name="current_password" label=t.label_current_password kind="password" autocomplete="current-password" error />

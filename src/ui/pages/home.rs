@@ -4,6 +4,7 @@ use crate::api::cells::open_cells;
 use crate::domain::{Coded, DonationType, Labelled};
 use crate::i18n::texts;
 use crate::ui::cells::CellsByDay;
+use crate::ui::live_cells::LiveCells;
 use crate::ui::locale::use_locale;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -14,14 +15,11 @@ pub fn HomePage() -> impl IntoView {
     let locale = use_locale();
     let t = texts(locale);
     let query = use_query_map();
-    // The filter lives in the URL (`?type=plasma`): links work without JavaScript, and once
-    // hydrated the router turns them into a client-side re-fetch through the server function.
+    // The filter lives in the URL (`?type=plasma`): plain links, with or without JavaScript.
     let selected = Memo::new(move |_| query.read().get("type").and_then(|code| DonationType::from_code(&code)));
-    // Free places change as donors book: a live event re-fetches the list.
-    let live = RwSignal::new(0u32);
-    crate::ui::live::use_live_events(move |_| live.update(|n| *n += 1));
-    let cells =
-        Resource::new(move || (selected.get(), live.get()), |(kind, _)| open_cells(kind.map(|k| k.code().to_owned())));
+    // Rendered on the server only; free places change as donors book, and the `LiveCells`
+    // island brings the fresh list in.
+    let cells = Resource::new(move || selected.get(), |kind| open_cells(kind.map(|k| k.code().to_owned())));
 
     let chip = move |kind: Option<DonationType>| {
         let href = kind.map_or_else(|| "/".to_owned(), |k| format!("/?type={}", k.code()));
@@ -52,7 +50,7 @@ pub fn HomePage() -> impl IntoView {
                 {DonationType::ALL.iter().map(|k| chip(Some(*k))).collect_view()}
             </ul>
         </nav>
-        <div class="cells" aria-live="polite">
+        <LiveCells>
             <Transition fallback=move || view! { <p class="muted">{t.loading}</p> }>
                 {move || Suspend::new(async move {
                     match cells.await {
@@ -67,6 +65,6 @@ pub fn HomePage() -> impl IntoView {
                     }
                 })}
             </Transition>
-        </div>
+        </LiveCells>
     }
 }
