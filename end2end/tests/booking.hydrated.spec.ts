@@ -28,6 +28,9 @@ test('a planned cell is bookable by its group through the dialog, greyed for oth
   await book.click();
   await expect(dialog.getByTestId('booking-facts')).toContainText(shown);
   await expectAccessible(page);
+  // No time chosen: the dialog says so and stays on the times.
+  await dialog.getByRole('button', { name: 'Подтвердить выбор записи' }).click();
+  await expect(dialog.locator('#field-time-error')).toHaveText('Выберите время донации.');
   await dialog.getByRole('radio', { name: /^09:30/ }).check();
   await dialog.getByRole('button', { name: 'Подтвердить выбор записи' }).click();
   await expect(dialog.getByTestId('booking-facts')).toContainText('09:30');

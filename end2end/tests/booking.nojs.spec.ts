@@ -6,9 +6,12 @@ test('without JavaScript the booking steps are pages and end in the cabinet', as
   // The demo data has cells for A(II) Rh+ on most days: take the first that fits.
   await page.locator('.cabinet-cells').getByRole('link', { name: 'Записаться' }).first().click();
   await expect(page).toHaveURL(/\/cabinet\/book\/\d+$/);
+  // No time chosen: the times again, saying so.
+  await page.getByRole('button', { name: 'Подтвердить выбор записи' }).click();
+  await expect(page.locator('#field-time-error')).toHaveText('Выберите время донации.');
   await page.getByRole('radio').first().check();
   await page.getByRole('button', { name: 'Подтвердить выбор записи' }).click();
-  await expect(page).toHaveURL(/\/cabinet\/book\/\d+\?time=\d\d(:|%3A)\d\d$/);
+  await expect(page).toHaveURL(/\/cabinet\/book\/\d+\?step=times&time=\d\d(:|%3A)\d\d$/);
   await expect(page.getByText('При ошибке и самостоятельной отмене записи')).toBeVisible();
 
   // Without the checkbox the same page says what is missing.

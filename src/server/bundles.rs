@@ -10,8 +10,7 @@ static NAMES: OnceLock<HashMap<String, String>> = OnceLock::new();
 
 pub fn file_name(options: &LeptosOptions, bundle: Bundle) -> Option<&'static str> {
     let names = NAMES.get_or_init(|| {
-        let path =
-            std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref()).join("bundles");
+        let path = std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref()).join("bundles");
         std::fs::read_to_string(path).map(|text| parse(&text)).unwrap_or_default()
     });
     names.get(bundle.code()).map(String::as_str)

@@ -74,21 +74,14 @@ fn here() -> String {
     #[cfg(feature = "hydrate")]
     {
         let location = window().location();
-        path_and_query(location.pathname().unwrap_or_default(), &location.search().unwrap_or_default())
+        let search = location.search().unwrap_or_default();
+        path_and_query(location.pathname().unwrap_or_default(), search.trim_start_matches('?'))
     }
     #[cfg(not(feature = "hydrate"))]
     {
         let location = use_location();
         path_and_query(location.pathname.get_untracked(), &location.search.get_untracked())
     }
-}
-
-/// What the components inside an island read from context. On the server the app provides it;
-/// in the browser nothing above an island exists, so the island provides its own.
-pub fn provide_island_context() {
-    provide_context(crate::ui::locale::detect_locale());
-    crate::ui::centre::provide_centre();
-    provide_session_watch();
 }
 
 /// In place of a live page whose session ended. A full page load to the login on purpose:
@@ -98,6 +91,15 @@ pub fn SessionEndedNotice() -> impl IntoView {
     let t = texts(use_locale());
     view! {
         <leptos_meta::Title text=t.session_ended />
+        <SessionEndedMessage />
+    }
+}
+
+/// The notice without the page title: the cabinet renders it hidden, for its island to show.
+#[component]
+pub fn SessionEndedMessage() -> impl IntoView {
+    let t = texts(use_locale());
+    view! {
         <section class="form-page form-page--narrow session-ended" data-testid="session-ended">
             <div class="notice notice--warning" role="alert">
                 <h1 class="notice__title">{t.session_ended}</h1>

@@ -1,10 +1,11 @@
 //! The booking steps (seed steps 6–10): choose a free time → «Подтвердить выбор записи» →
-//! the summary with the rules and «Подтверждаю запись» → «Подтвердить». With JavaScript they
-//! run inside a modal dialog; without it the same components are two pages.
+//! the summary with the rules and «Подтверждаю запись» → «Подтвердить». They are the booking
+//! pages (`/cabinet/book/:cell`, plain forms); with JavaScript the cabinet's island shows the
+//! same pages' steps inside a modal dialog (`ui::live_cabinet`).
 
 use crate::api::booking::{Book, CancelBooking};
 use crate::domain::booking::NextStep;
-use crate::domain::{Coded, Labelled, Locale, RejectionReason};
+use crate::domain::{BookingStatus, Coded, Labelled, Locale, RejectionReason};
 use crate::i18n::texts;
 use crate::model::booking::BookingRow;
 use crate::model::cells::CellSummary;
@@ -43,48 +44,26 @@ fn CellFacts(cell: CellSummary, #[prop(optional)] time: Option<NaiveTime>) -> im
     }
 }
 
-/// Step 1. Without JavaScript the form is a GET to the booking page with `?time=`; in the
-/// dialog `on_choose` takes the chosen time instead.
+/// Step 1: a GET to the booking page with `?time=`.
 #[component]
 pub fn TimeStep(
     cell: CellSummary,
-    #[prop(optional)] chosen: Option<NaiveTime>,
-    #[prop(optional)] on_choose: Option<Callback<NaiveTime>>,
-    /// A message to show above the times (e.g. "this time was just taken").
+    /// A message to show above the times (e.g. "pick a time").
     #[prop(optional)]
     error: Option<FormError>,
 ) -> impl IntoView {
     let locale = use_locale();
     let t = texts(locale);
-    let picked = RwSignal::new(chosen.map(time_code).unwrap_or_default());
-    let missing = RwSignal::new(false);
-    let field_error: FormError =
-        Signal::derive(move || missing.get().then(|| crate::error::AppError::validation("time", t.book_pick_time)));
+    let field_error = error.unwrap_or_else(|| Signal::derive(|| None));
     let options = time_options(&cell, locale);
     let action = format!("/cabinet/book/{}", cell.id);
     view! {
         <CellFacts cell=cell.clone() />
-        {error.map(|error| view! { <ErrorSummary error /> })}
-        <form
-            method="get"
-            action=action
-            class="form form--plain booking-times"
-            novalidate=true
-            on:change=move |ev| {
-                picked.set(event_target_value(&ev));
-                missing.set(false);
-            }
-            on:submit=move |ev| {
-                if let Some(choose) = on_choose {
-                    ev.prevent_default();
-                    match NaiveTime::parse_from_str(&picked.get_untracked(), "%H:%M") {
-                        Ok(time) => choose.run(time),
-                        Err(_) => missing.set(true),
-                    }
-                }
-            }
-        >
-            <RadioGroup name="time" legend=t.book_choose_time options selected=picked.get_untracked() error=field_error />
+        <ErrorSummary error=field_error />
+        <form method="get" action=action class="form form--plain booking-times" novalidate=true>
+            // Marks a submitted choice, so the page can tell "no time chosen" from a first visit.
+            <input type="hidden" name="step" value="times" />
+            <RadioGroup name="time" legend=t.book_choose_time options selected=String::new() error=field_error />
             <button type="submit" class="button button--wide" data-testid="confirm-choice">{t.book_confirm_choice}</button>
         </form>
     }
@@ -92,14 +71,7 @@ pub fn TimeStep(
 
 /// Step 2: what is being booked, the rules, «Подтверждаю запись» and «Подтвердить».
 #[component]
-pub fn SummaryStep(
-    cell: CellSummary,
-    time: NaiveTime,
-    action: ServerAction<Book>,
-    /// Back to the times inside the dialog; without JavaScript a link does it.
-    #[prop(optional)]
-    on_back: Option<Callback<()>>,
-) -> impl IntoView {
+pub fn SummaryStep(cell: CellSummary, time: NaiveTime, action: ServerAction<Book>) -> impl IntoView {
     let locale = use_locale();
     let t = texts(locale);
     let error: FormError = Signal::derive(move || action.value().get().and_then(Result::err));
@@ -145,85 +117,26 @@ pub fn SummaryStep(
                 <p class="field__error" id="field-confirmed-error" role="alert">{confirm_error}</p>
             </div>
             <div class="form__actions">
-                <button type="submit" class="button" data-testid="submit-booking" disabled=move || action.pending().get()>
-                    {t.book_submit}
-                </button>
-                <a
-                    class="button button--secondary"
-                    href=back_href
-                    on:click=move |ev| {
-                        if let Some(back) = on_back {
-                            ev.prevent_default();
-                            back.run(());
-                        }
-                    }
-                >
-                    {t.book_change_time}
-                </a>
+                <button type="submit" class="button" data-testid="submit-booking">{t.book_submit}</button>
+                <a class="button button--secondary" href=back_href>{t.book_change_time}</a>
             </div>
         </ActionForm>
     }
 }
 
-/// The modal: a `<dialog>` shown with `showModal()`, so the page behind is inert, focus stays
-/// inside, Esc closes it and the browser returns focus to the «Записаться» that opened it.
-/// `open` holds the id of the cell being booked; `cells` the latest list (times refresh when a
-/// booking is refused because a time was just taken).
+/// The modal, empty until the cabinet's island loads a booking step into it: a `<dialog>`
+/// shown with `showModal()`, so the page behind is inert, focus stays inside, Esc closes it and
+/// the browser returns focus to the «Записаться» that opened it.
 #[component]
-pub fn BookingDialog(
-    open: RwSignal<Option<i64>>,
-    cells: Signal<Vec<CellSummary>>,
-    action: ServerAction<Book>,
-) -> impl IntoView {
-    let locale = use_locale();
-    let t = texts(locale);
-    let dialog = NodeRef::<leptos::html::Dialog>::new();
-    let time = RwSignal::new(None::<NaiveTime>);
-    let cell = Memo::new(move |_| open.get().and_then(|id| cells.get().into_iter().find(|c| c.id == id)));
-    let time_error: FormError = Signal::derive(move || action.value().get().and_then(Result::err));
-
-    Effect::new(move |_| {
-        let Some(el) = dialog.get() else { return };
-        if open.get().is_some() {
-            if !el.open() {
-                time.set(None);
-                action.value().set(None);
-                let _ = el.show_modal();
-            }
-        } else if el.open() {
-            el.close();
-        }
-    });
-    // A refused booking goes back to the times (now refreshed) and says why; success closes.
-    Effect::new(move |_| match action.value().get() {
-        Some(Ok(_)) => open.set(None),
-        Some(Err(e)) if e.field_message("confirmed").is_none() => time.set(None),
-        _ => {}
-    });
-
+pub fn BookingDialog() -> impl IntoView {
+    let t = texts(use_locale());
     view! {
-        <dialog node_ref=dialog class="booking-dialog" aria-labelledby="booking-dialog-title" on:close=move |_| open.set(None) data-testid="booking-dialog">
+        <dialog class="booking-dialog" aria-labelledby="booking-dialog-title" data-testid="booking-dialog">
             <div class="booking-dialog__head">
                 <h2 id="booking-dialog-title">{t.book_dialog_title}</h2>
-                <button type="button" class="icon-button" aria-label=t.book_close on:click=move |_| open.set(None)>"×"</button>
+                <button type="button" class="icon-button" aria-label=t.book_close data-dialog-close>"×"</button>
             </div>
-            <div class="booking-dialog__body">
-                {move || match (cell.get(), time.get()) {
-                    (None, _) => open.get().is_some().then(|| view! {
-                        <p class="error-banner" role="alert">{t.book_page_missing}</p>
-                    }.into_any()),
-                    (Some(cell), None) => Some(view! {
-                        <TimeStep
-                            cell
-                            on_choose=Callback::new(move |chosen| time.set(Some(chosen)))
-                            error=time_error
-                        />
-                    }.into_any()),
-                    (Some(cell), Some(chosen)) => Some(view! {
-                        <SummaryStep cell time=chosen action on_back=Callback::new(move |_| time.set(None)) />
-                    }.into_any()),
-                }}
-            </div>
+            <div class="booking-dialog__body" data-dialog-body></div>
         </dialog>
     }
 }
@@ -245,7 +158,15 @@ pub fn MyBookings(rows: Vec<BookingRow>, cancel: ServerAction<CancelBooking>) ->
                     let r = row.record;
                     let status = r.status;
                     view! {
-                        <li class="booking-item" data-testid="booking" data-status=status.code()>
+                        // The cabinet's island announces a change of status with this sentence.
+                        <li
+                            class="booking-item"
+                            data-testid="booking"
+                            data-booking-id=r.id.to_string()
+                            data-status=status.code()
+                            data-status-notice=matches!(status, BookingStatus::Approved | BookingStatus::Rejected)
+                                .then(|| (t.status_changed)(status.label(locale)))
+                        >
                             <div class="booking-item__head">
                                 <span class=format!("status-badge status-badge--{}", status.code()) data-testid="booking-status">
                                     {status.label(locale)}

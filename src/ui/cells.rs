@@ -20,12 +20,11 @@ fn by_day(cells: Vec<CellSummary>) -> Vec<(NaiveDate, Vec<CellSummary>)> {
 
 /// How a logged-in donor may act on the cards: the server's verdict per cell (the booking
 /// rules' own) greys the cells they cannot book, with the reason; a standing rule (R1,
-/// R3–R5) disables booking everywhere and is explained once above the list; `on_book` opens
-/// the dialog instead of following the link (JavaScript on).
+/// R3–R5) disables booking everywhere and is explained once above the list. «Записаться» is a
+/// link to the booking page; with JavaScript the cabinet's island opens it in the dialog.
 #[derive(Clone)]
 pub struct BookingContext {
     pub donor: DonorView,
-    pub on_book: Option<Callback<i64>>,
 }
 
 #[component]
@@ -133,21 +132,8 @@ fn BookAction(cell: CellSummary, booking: BookingContext, locale: Locale) -> imp
         }
         None => {}
     }
-    let id = cell.id;
-    let on_book = booking.on_book;
     view! {
-        <a
-            class="button cell-card__book"
-            href=format!("/cabinet/book/{id}")
-            aria-haspopup="dialog"
-            data-testid="book"
-            on:click=move |ev| {
-                if let Some(open) = on_book {
-                    ev.prevent_default();
-                    open.run(id);
-                }
-            }
-        >
+        <a class="button cell-card__book" href=format!("/cabinet/book/{}", cell.id) aria-haspopup="dialog" data-testid="book">
             {t.book_button}
         </a>
     }

@@ -58,7 +58,10 @@ pub fn Header() -> impl IntoView {
                     <span class="brand__tagline">{t.centre_tagline}</span>
                 </a>
                 <nav class="site-nav" aria-label=t.nav_label>
-                    <Transition>{account_links}</Transition>
+                    // The cabinet's island swaps these for a stranger's when the session ends.
+                    <span class="site-nav__account" data-account-links>
+                        <Transition>{account_links}</Transition>
+                    </span>
                     <LanguageSwitch current=locale />
                 </nav>
             </div>

@@ -15,12 +15,6 @@ pub const CELL_REFRESH_EVERY: std::time::Duration = std::time::Duration::from_mi
 /// The longest a page waits before showing a booking's new status.
 pub const BOOKING_REFRESH_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
 
-/// Live events for a public page. When a signed-in visitor's session ends, the server closes
-/// the stream and the browser reconnects as anonymous: the page goes on with public events.
-pub fn use_live_events(on_change: impl Fn(Option<LiveMessage>) + 'static) {
-    open_stream(parse_message, on_change, false);
-}
-
 /// Live events for a page that only needs to know *that* something changed (the public list
 /// of cells re-reads its server-rendered HTML): no event is parsed, so its island carries no
 /// JSON decoder. Coalesced like cell events.
@@ -33,6 +27,13 @@ pub fn use_live_pings(on_change: impl Fn() + 'static) {
 /// content (see `ui::access`), rather than silently showing stale data or jumping to /login.
 pub fn use_private_live_events(on_change: impl Fn(Option<LiveMessage>) + 'static) {
     open_stream(parse_message, on_change, true);
+}
+
+/// Live events for the cabinet's island, which re-reads its own HTML (like `use_live_pings`)
+/// and needs a session (like `use_private_live_events`). Cell events are coalesced over
+/// [`CELL_REFRESH_EVERY`], the donor's own bookings over [`BOOKING_REFRESH_EVERY`].
+pub fn use_private_live_pings(on_change: impl Fn() + 'static) {
+    open_stream(|data| Some((data.contains(r#""kind":"cell_changed""#), ())), move |_| on_change(), true);
 }
 
 /// An event and whether it is about cells (coalesced over [`CELL_REFRESH_EVERY`]).

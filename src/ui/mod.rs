@@ -9,6 +9,7 @@ pub mod forms;
 pub mod layout;
 pub mod links;
 pub mod live;
+pub mod live_cabinet;
 pub mod live_cells;
 pub mod locale;
 pub mod pages;

@@ -19,12 +19,16 @@ pub fn BookPage() -> impl IntoView {
     let query = use_query_map();
     let cell_id = move || params.read().get("cell").and_then(|id| id.parse::<i64>().ok());
     let time = move || query.read().get("time").and_then(|t| NaiveTime::parse_from_str(&t, "%H:%M").ok());
+    // «Подтвердить выбор записи» without a time chosen.
+    let no_time_chosen = move || query.read().get("step").is_some() && time().is_none();
     let action = ServerAction::<Book>::new();
     let cells = Resource::new(|| (), |_| open_cells(None));
     view! {
         <Title text=t.book_dialog_title />
         <section class="form-page booking-page">
             <h1>{t.book_dialog_title}</h1>
+            // The cabinet's booking dialog shows what is inside this (`ui::live_cabinet`).
+            <div data-booking-step>
             <Suspense>
                 {move || Suspend::new(async move {
                     let view = match cells.await {
@@ -44,10 +48,15 @@ pub fn BookPage() -> impl IntoView {
                             <p><a href="/cabinet">{t.nav_cabinet}</a></p>
                         }.into_any(),
                         (Some(cell), Some(time)) => view! { <SummaryStep cell time action /> }.into_any(),
-                        (Some(cell), None) => view! { <TimeStep cell /> }.into_any(),
+                        (Some(cell), None) => {
+                            let error = no_time_chosen()
+                                .then(|| crate::error::AppError::validation("time", t.book_pick_time));
+                            view! { <TimeStep cell error=Signal::derive(move || error.clone()) /> }.into_any()
+                        }
                     }
                 })}
             </Suspense>
+            </div>
         </section>
     }
 }

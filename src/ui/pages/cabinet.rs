@@ -1,18 +1,17 @@
 //! The donor's cabinet (seed steps 5–10): their bookings, the cells they may book, their data.
 
-use crate::api::booking::{my_bookings, Book, CancelBooking};
+use crate::api::booking::{my_bookings, CancelBooking};
 use crate::api::cells::open_cells;
 use crate::api::profile::{my_profile, ChangeDonorCode, ChangePassword};
 use crate::domain::cells::fitting_need;
-use crate::domain::events::{LiveEvent, LiveMessage};
-use crate::domain::{BookingStatus, Coded, Labelled};
+use crate::domain::{Coded, Labelled};
 use crate::i18n::texts;
 use crate::model::cells::{CellsView, Eligibility};
-use crate::ui::access::{provide_island_context, refused, session_watch, SessionEndedNotice};
+use crate::ui::access::{refused, SessionEndedMessage};
 use crate::ui::booking::{BookingDialog, MyBookings};
 use crate::ui::cells::{BookingContext, CellsByDay};
 use crate::ui::forms::{ErrorSummary, FormError, TextField};
-use crate::ui::live::use_private_live_events;
+use crate::ui::live_cabinet::LiveCabinet;
 use crate::ui::locale::use_locale;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -22,8 +21,8 @@ use leptos_router::hooks::use_query_map;
 pub fn CabinetPage() -> impl IntoView {
     let locale = use_locale();
     let t = texts(locale);
-    // After a plain form post (the profile forms; booking without JavaScript) the server
-    // redirects here saying what happened.
+    // After a plain form post (every form here is one; the booking dialog posts the same way)
+    // the server redirects back saying what happened.
     let query = use_query_map();
     let flag = move |name: &str| query.read_untracked().get(name).is_some();
     let (booked, cancelled) = (flag("booked"), flag("cancelled"));
@@ -40,23 +39,30 @@ pub fn CabinetPage() -> impl IntoView {
                             {(!p.email_confirmed).then(|| view! {
                                 <p class="notice notice--warning" role="status" data-testid="unconfirmed">{t.unconfirmed_notice}</p>
                             })}
-                            <Cabinet booked cancelled>
-                                <section class="panel" aria-labelledby="profile-title">
-                                    <h2 id="profile-title">{t.profile_title}</h2>
-                                    <dl class="facts" data-testid="profile">
-                                        <div><dt>{t.label_email}</dt><dd>{p.email.clone()}</dd></div>
-                                        <div><dt>{t.label_blood_group}</dt><dd>{p.blood.group.label(locale)}</dd></div>
-                                        <div><dt>{t.label_rh}</dt><dd>{p.blood.rh.label(locale)}</dd></div>
-                                        <div><dt>{t.label_kell}</dt><dd>{p.blood.kell.label(locale)}</dd></div>
-                                        <div><dt>{t.label_donor_code}</dt><dd data-testid="donor-code">{p.donor_code.clone()}</dd></div>
-                                    </dl>
-                                    <p class="muted">{t.readonly_note}</p>
-                                </section>
-                                <div class="panel-grid">
-                                    <DonorCodeForm current=p.donor_code.clone() saved=code_saved />
-                                    <PasswordForm changed=password_changed />
+                            <LiveCabinet>
+                                <div data-live-region="cabinet">
+                                    <BookingArea booked cancelled />
                                 </div>
-                            </Cabinet>
+                                <div data-private-region>
+                                    <section class="panel" aria-labelledby="profile-title">
+                                        <h2 id="profile-title">{t.profile_title}</h2>
+                                        <dl class="facts" data-testid="profile">
+                                            <div><dt>{t.label_email}</dt><dd>{p.email.clone()}</dd></div>
+                                            <div><dt>{t.label_blood_group}</dt><dd>{p.blood.group.label(locale)}</dd></div>
+                                            <div><dt>{t.label_rh}</dt><dd>{p.blood.rh.label(locale)}</dd></div>
+                                            <div><dt>{t.label_kell}</dt><dd>{p.blood.kell.label(locale)}</dd></div>
+                                            <div><dt>{t.label_donor_code}</dt><dd data-testid="donor-code">{p.donor_code.clone()}</dd></div>
+                                        </dl>
+                                        <p class="muted">{t.readonly_note}</p>
+                                    </section>
+                                    <div class="panel-grid">
+                                        <DonorCodeForm current=p.donor_code.clone() saved=code_saved />
+                                        <PasswordForm changed=password_changed />
+                                    </div>
+                                </div>
+                                <div hidden data-session-ended><SessionEndedMessage /></div>
+                                <BookingDialog />
+                            </LiveCabinet>
                         </section>
                     }.into_any(),
                     Err(error) => refused(error),
@@ -66,96 +72,51 @@ pub fn CabinetPage() -> impl IntoView {
     }
 }
 
-/// The cabinet's island (`ui::bundle`): the bookings with their live status, the cells and the
-/// booking dialog. Its children — the profile and its two forms — are server-rendered plain
-/// forms that the island only hides: when the session ends, «Сеанс завершён — войдите снова»
-/// takes the place of everything, and the donor's data leaves the page.
-#[cfg_attr(any(feature = "ssr", feature = "client-donor"), island)]
-#[cfg_attr(not(any(feature = "ssr", feature = "client-donor")), component)]
-fn Cabinet(booked: bool, cancelled: bool, children: Children) -> impl IntoView {
-    provide_island_context();
-    let ended = session_watch().ended;
-    let content = NodeRef::<leptos::html::Div>::new();
-    Effect::new(move |_| {
-        if let (true, Some(el)) = (ended.get(), content.get()) {
-            el.set_inner_html("");
-        }
-    });
-    view! {
-        {move || ended.get().then(SessionEndedNotice)}
-        <div node_ref=content hidden=move || ended.get()>
-            <BookingArea booked cancelled />
-            {children()}
-        </div>
-    }
-}
-
-/// Seed steps 6–10: the donor's bookings and the cells, with the booking dialog.
+/// Seed steps 6–10: the donor's bookings and the cells, rendered on the server; the
+/// `LiveCabinet` island keeps them live and runs the booking dialog.
 #[component]
 fn BookingArea(booked: bool, cancelled: bool) -> impl IntoView {
     let locale = use_locale();
     let t = texts(locale);
-    let book = ServerAction::<Book>::new();
+    // Errors of a plain form post come back in the URL; these read them.
     let cancel = ServerAction::<CancelBooking>::new();
-    // Both lists change after a booking or cancellation (and when a booking is refused: the
-    // times shown must be the current ones).
-    // …and when a live event says something this donor sees changed (or the stream reconnected).
-    let live = RwSignal::new(0u32);
-    let status_notice = RwSignal::new(None::<BookingStatus>);
-    use_private_live_events(move |message| {
-        if let Some(LiveMessage { event: LiveEvent::BookingChanged { status, .. }, .. }) = message {
-            if matches!(status, BookingStatus::Approved | BookingStatus::Rejected) {
-                status_notice.set(Some(status));
-            }
-        }
-        live.update(|n| *n += 1);
-    });
-    let changes = move || (book.version().get(), cancel.version().get(), live.get());
-    let cells = Resource::new(changes, |_| open_cells(None));
-    let bookings = Resource::new(changes, |_| my_bookings());
-    let open = RwSignal::new(None::<i64>);
-    let latest_cells = Signal::derive(move || cells.get().and_then(Result::ok).map(|v| v.cells).unwrap_or_default());
-    let booked = move || booked || matches!(book.value().get(), Some(Ok(_)));
-    let cancelled = move || cancelled || matches!(cancel.value().get(), Some(Ok(_)));
     let cancel_error: FormError = Signal::derive(move || cancel.value().get().and_then(Result::err));
+    let cells = Resource::new(|| (), |_| open_cells(None));
+    let bookings = Resource::new(|| (), |_| my_bookings());
     view! {
         <section class="panel" id="my-bookings" aria-labelledby="my-bookings-title">
             <h2 id="my-bookings-title">{t.my_bookings_title}</h2>
-            <div aria-live="polite">
-                <Show when=booked><p class="success-banner" data-testid="booked-notice">{t.booked_notice}</p></Show>
-                <Show when=cancelled><p class="success-banner" data-testid="cancelled-notice">{t.cancelled_notice}</p></Show>
-                {move || status_notice.get().map(|status| view! {
-                    <p class="notice" role="status" data-testid="status-notice">{(t.status_changed)(status.label(locale))}</p>
-                })}
+            <div aria-live="polite" data-notices>
+                {booked.then(|| view! { <p class="success-banner" data-testid="booked-notice">{t.booked_notice}</p> })}
+                {cancelled.then(|| view! { <p class="success-banner" data-testid="cancelled-notice">{t.cancelled_notice}</p> })}
             </div>
             <ErrorSummary error=cancel_error />
-            <Transition>
+            <Suspense>
                 {move || Suspend::new(async move {
                     match bookings.await {
                         Ok(rows) => view! { <MyBookings rows cancel /> }.into_any(),
                         Err(error) => refused(error),
                     }
                 })}
-            </Transition>
+            </Suspense>
             <p class="muted">{t.my_bookings_note}</p>
         </section>
         <section class="cabinet-cells" aria-labelledby="cabinet-cells-title">
             <h2 id="cabinet-cells-title">{t.cabinet_cells_title}</h2>
             <p class="muted">{t.cabinet_cells_lead}</p>
-            <Transition>
+            <Suspense>
                 {move || Suspend::new(async move {
                     match cells.await {
-                        Ok(view) => cells_for_donor(view, open),
+                        Ok(view) => cells_for_donor(view),
                         Err(error) => refused(error),
                     }
                 })}
-            </Transition>
+            </Suspense>
         </section>
-        <BookingDialog open cells=latest_cells action=book />
     }
 }
 
-fn cells_for_donor(view: CellsView, open: RwSignal<Option<i64>>) -> AnyView {
+fn cells_for_donor(view: CellsView) -> AnyView {
     let locale = use_locale();
     let t = texts(locale);
     let Some(donor) = view.donor else {
@@ -170,7 +131,7 @@ fn cells_for_donor(view: CellsView, open: RwSignal<Option<i64>>) -> AnyView {
     });
     let nothing_fits = !view.cells.iter().any(|c| fitting_need(&c.needed, &donor.blood).is_some());
     let eligibility = view! { <EligibilityPanel eligibility=donor.eligibility.clone() /> };
-    let booking = BookingContext { donor, on_book: Some(Callback::new(move |id| open.set(Some(id)))) };
+    let booking = BookingContext { donor };
     view! {
         {eligibility}
         {blocked}
