@@ -38,7 +38,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // asks from then on whether anything changed (`ui::live`).
                 <meta name="rendered-at" content=chrono::Utc::now().timestamp_millis().to_string() />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-                // Named like the JS and the WASM (with their content hash once built).
+                // The one stylesheet of every page (with its content hash once built).
                 <link rel="stylesheet" href=css />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options islands />
@@ -59,7 +59,7 @@ fn client_for_this_page(mut options: LeptosOptions) -> (LeptosOptions, bool) {
     let bundle = Bundle::for_path(&path);
     // Without pkg/bundles (the dev loop: cargo-leptos builds one WASM holding every island
     // and the staff app) the plain output name stays.
-    if let Some(name) = crate::server::bundles::file_name(&options, bundle) {
+    if let Some(name) = crate::server::bundles::file_name(&options, bundle.code()) {
         options.output_name = name.into();
     }
     (options, bundle.hydrates_islands())

@@ -1,19 +1,19 @@
-//! The file names scripts/build gave the three clients (`ui::bundle`): `pkg/bundles` holds one
-//! `code=name` line each, the name carrying the content hash. Read once, at the first page.
+//! The file names scripts/build gave the three clients (`ui::bundle::Bundle::code`):
+//! `pkg/bundles` holds one `code=name` line each, the name carrying the content hash. Read once,
+//! at the first page.
 
-use crate::ui::bundle::Bundle;
 use leptos::config::LeptosOptions;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
 static NAMES: OnceLock<HashMap<String, String>> = OnceLock::new();
 
-pub fn file_name(options: &LeptosOptions, bundle: Bundle) -> Option<&'static str> {
+pub fn file_name(options: &LeptosOptions, code: &str) -> Option<&'static str> {
     let names = NAMES.get_or_init(|| {
         let path = std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref()).join("bundles");
         std::fs::read_to_string(path).map(|text| parse(&text)).unwrap_or_default()
     });
-    names.get(bundle.code()).map(String::as_str)
+    names.get(code).map(String::as_str)
 }
 
 fn parse(text: &str) -> HashMap<String, String> {
