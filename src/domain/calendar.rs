@@ -10,6 +10,12 @@ pub fn local_date(instant: DateTime<Utc>, tz: Tz) -> NaiveDate {
     instant.with_timezone(&tz).date_naive()
 }
 
+/// A time of day as `09:30` (by hand, like `Locale::format_date`).
+pub fn hh_mm(time: chrono::NaiveTime) -> String {
+    use chrono::Timelike;
+    format!("{:02}:{:02}", time.hour(), time.minute())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -22,10 +28,4 @@ mod tests {
         assert_eq!(local_date(before, DEFAULT_TIME_ZONE), NaiveDate::from_ymd_opt(2026, 11, 26).unwrap());
         assert_eq!(local_date(after, DEFAULT_TIME_ZONE), NaiveDate::from_ymd_opt(2026, 11, 27).unwrap());
     }
-}
-
-/// A time of day as `09:30` (by hand, like `Locale::format_date`).
-pub fn hh_mm(time: chrono::NaiveTime) -> String {
-    use chrono::Timelike;
-    format!("{:02}:{:02}", time.hour(), time.minute())
 }
