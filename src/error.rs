@@ -36,6 +36,10 @@ pub enum AppError {
     Blocked(Blocked),
     #[error("too many attempts, retry after {retry_after_secs} s")]
     RateLimited { retry_after_secs: u64 },
+    /// The server is overloaded for a moment (no database connection free in time, SQLite
+    /// busy): nothing was done, and the same request may be sent again.
+    #[error("busy, retry after {retry_after_secs} s")]
+    Unavailable { retry_after_secs: u64 },
     /// Something failed on the server; details are in the server log only.
     #[error("internal error")]
     Internal,
@@ -66,6 +70,7 @@ impl AppError {
             AppError::NotFound => 404,
             AppError::Conflict { .. } | AppError::Blocked(_) => 409,
             AppError::RateLimited { .. } => 429,
+            AppError::Unavailable { .. } => 503,
             AppError::Internal | AppError::Transport(_) => 500,
         }
     }

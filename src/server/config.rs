@@ -109,6 +109,28 @@ pub struct Settings {
     /// addresses or networks, e.g. `127.0.0.1,10.0.0.0/8`). Empty: the TCP peer is the client.
     #[arg(long, env = "TRUSTED_PROXIES", global = true, value_delimiter = ',', value_parser = super::client_addr::parse_trusted)]
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Connections served at once; past it new ones wait in the kernel's backlog (keep it
+    /// below the process's file-descriptor limit, `ulimit -n`).
+    #[arg(long, env = "MAX_CONNECTIONS", default_value_t = 800, global = true)]
+    pub max_connections: usize,
+    /// Seconds a client has to send a request's headers; a slower one is disconnected.
+    #[arg(long, env = "HEADER_READ_TIMEOUT_SECS", default_value_t = 10, global = true)]
+    pub header_read_timeout_secs: u64,
+    /// Seconds a request (reading its body and answering) may take before 408; `/events`
+    /// streams are exempt.
+    #[arg(long, env = "REQUEST_TIMEOUT_SECS", default_value_t = 30, global = true)]
+    pub request_timeout_secs: u64,
+    /// Live-event streams one session may hold open at once (one per open tab); more get 429.
+    #[arg(long, env = "MAX_STREAMS_PER_SESSION", default_value_t = 10, global = true)]
+    pub max_streams_per_session: usize,
+    /// How long (ms) an SQLite write waits for another writer before the request is answered
+    /// 503 with Retry-After (the database stays consistent either way).
+    #[arg(long, env = "SQLITE_BUSY_TIMEOUT_MS", default_value_t = 10_000, global = true)]
+    pub sqlite_busy_timeout_ms: u64,
+    /// On SIGTERM the server stops accepting, ends event streams, lets requests and the mail
+    /// worker finish, and exits after this many seconds at the latest.
+    #[arg(long, env = "SHUTDOWN_DEADLINE_SECS", default_value_t = 10, global = true)]
+    pub shutdown_deadline_secs: u64,
     /// Registrations and e-mailed links (confirmation, password reset) one client address may ask
     /// for in 15 minutes. Raise it where many people share one address (a hospital's network).
     #[arg(long, env = "MAIL_LIMIT_PER_ADDRESS", default_value_t = 10, global = true)]
@@ -184,9 +206,20 @@ pub struct MailSettings {
     /// Directory of `.eml` files when no SMTP host is set.
     #[arg(long, env = "MAIL_DIR", default_value = "data/outbox", global = true)]
     pub mail_dir: std::path::PathBuf,
+    /// The longest one SMTP delivery may take, connecting to QUIT, before it counts as a failed
+    /// attempt (a relay that accepts and then stalls).
+    #[arg(long, env = "SMTP_TIMEOUT_SECS", default_value_t = 10, global = true,
+          value_parser = clap::value_parser!(u32).range(1..=60))]
+    pub smtp_timeout_secs: u32,
     /// First retry delay of a failed delivery in seconds; it doubles per attempt (max 15 min).
     #[arg(long, env = "MAIL_RETRY_BASE_SECS", default_value_t = 5, global = true)]
     pub mail_retry_base_secs: u32,
+}
+
+impl MailSettings {
+    pub fn send_timeout(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(u64::from(self.smtp_timeout_secs))
+    }
 }
 
 /// Never prints the SMTP password.
@@ -200,11 +233,28 @@ impl std::fmt::Debug for MailSettings {
             .field("smtp_password", &self.smtp_password.as_ref().map(|_| "***"))
             .field("mail_from", &self.mail_from)
             .field("mail_dir", &self.mail_dir)
+            .field("smtp_timeout_secs", &self.smtp_timeout_secs)
             .finish()
     }
 }
 
 impl Settings {
+    pub fn header_read_timeout(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.header_read_timeout_secs.max(1))
+    }
+
+    pub fn request_timeout(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.request_timeout_secs.max(1))
+    }
+
+    pub fn sqlite_busy_timeout(&self) -> std::time::Duration {
+        std::time::Duration::from_millis(self.sqlite_busy_timeout_ms)
+    }
+
+    pub fn shutdown_deadline(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.shutdown_deadline_secs)
+    }
+
     /// The public origin without a trailing slash, e.g. `https://donor.example.org`.
     pub fn public_url(&self) -> String {
         self.public_url.clone().unwrap_or_else(|| format!("http://{}", self.site_addr))

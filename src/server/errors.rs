@@ -2,10 +2,31 @@
 
 use crate::error::AppError;
 
+/// How long an overloaded server asks callers to wait.
+const BUSY_RETRY_AFTER_SECS: u64 = 2;
+
 impl From<sqlx::Error> for AppError {
     fn from(err: sqlx::Error) -> Self {
+        if is_overload(&err) {
+            tracing::warn!(error = %err, "database busy; answered 503");
+            return AppError::Unavailable { retry_after_secs: BUSY_RETRY_AFTER_SECS };
+        }
         tracing::error!(error = %err, "database error");
         AppError::Internal
+    }
+}
+
+/// A moment's overload rather than a fault: no pooled connection in time, SQLite busy or
+/// locked (codes 5 and 6, also extended), PostgreSQL out of connections (53300).
+pub fn is_overload(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::PoolTimedOut => true,
+        sqlx::Error::Database(db) => {
+            let code = db.code().unwrap_or_default();
+            let sqlite_busy = code.parse::<i32>().is_ok_and(|c| matches!(c & 0xff, 5 | 6));
+            sqlite_busy || code == "53300" || db.message().contains("database is locked")
+        }
+        _ => false,
     }
 }
 
@@ -28,10 +49,24 @@ pub(super) fn reply<T>(result: Result<T, AppError>) -> Result<T, AppError> {
             let status =
                 http::StatusCode::from_u16(err.status_code()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
             response.set_status(status);
-            if let AppError::RateLimited { retry_after_secs } = err {
+            if let AppError::RateLimited { retry_after_secs } | AppError::Unavailable { retry_after_secs } = err {
                 response.insert_header(http::header::RETRY_AFTER, http::HeaderValue::from(*retry_after_secs));
             }
         }
     }
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pool_out_of_connections_is_a_503_not_a_500() {
+        assert!(is_overload(&sqlx::Error::PoolTimedOut));
+        assert_eq!(AppError::from(sqlx::Error::PoolTimedOut), AppError::Unavailable { retry_after_secs: 2 });
+        assert_eq!(AppError::Unavailable { retry_after_secs: 2 }.status_code(), 503);
+        assert!(!is_overload(&sqlx::Error::RowNotFound));
+        assert_eq!(AppError::from(sqlx::Error::RowNotFound), AppError::Internal);
+    }
 }

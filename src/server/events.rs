@@ -9,9 +9,9 @@ use crate::domain::account::{AccountId, Principal};
 use crate::domain::events::{Audience, LiveEvent, LiveMessage};
 use axum::extract::{Query, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
-use futures::stream::Stream;
-use http::HeaderMap;
+use http::{header, HeaderMap, StatusCode};
 use std::collections::VecDeque;
 use std::convert::Infallible;
 use std::sync::{Arc, Mutex};
@@ -25,6 +25,29 @@ const CHANNEL: &str = "donor_events";
 pub struct EventHub {
     local: broadcast::Sender<LiveMessage>,
     recent: Arc<Mutex<Recent>>,
+    /// Open streams per session secret (`MAX_STREAMS_PER_SESSION`).
+    streams: OpenStreams,
+}
+
+type OpenStreams = Arc<Mutex<std::collections::HashMap<String, usize>>>;
+
+/// One open stream of a session; dropping it (the stream ended) frees its place.
+pub struct HeldStream {
+    streams: OpenStreams,
+    session: String,
+}
+
+impl Drop for HeldStream {
+    fn drop(&mut self) {
+        if let Ok(mut open) = self.streams.lock() {
+            if let Some(count) = open.get_mut(&self.session) {
+                *count = count.saturating_sub(1);
+                if *count == 0 {
+                    open.remove(&self.session);
+                }
+            }
+        }
+    }
 }
 
 /// The last events this instance delivered, so that a page opening its stream can be told
@@ -46,11 +69,23 @@ impl Default for EventHub {
     fn default() -> Self {
         // A slow subscriber that falls this far behind is told to re-fetch everything.
         let recent = Recent { started_at: Utc::now(), messages: VecDeque::new(), forgotten_until: None };
-        EventHub { local: broadcast::channel(1024).0, recent: Arc::new(Mutex::new(recent)) }
+        EventHub { local: broadcast::channel(1024).0, recent: Arc::new(Mutex::new(recent)), streams: Arc::default() }
     }
 }
 
 impl EventHub {
+    /// Counts an open stream of `session` while the returned guard lives; `None` when the
+    /// session already holds `limit`.
+    pub fn hold_stream(&self, session: &str, limit: usize) -> Option<HeldStream> {
+        let mut open = self.streams.lock().ok()?;
+        let count = open.entry(session.to_owned()).or_default();
+        if *count >= limit {
+            return None;
+        }
+        *count += 1;
+        Some(HeldStream { streams: self.streams.clone(), session: session.to_owned() })
+    }
+
     pub fn subscribe(&self) -> broadcast::Receiver<LiveMessage> {
         self.local.subscribe()
     }
@@ -104,7 +139,7 @@ impl EventHub {
 
     /// PostgreSQL: relays `NOTIFY donor_events` from every instance to this instance's
     /// subscribers; reconnects after a lost connection.
-    pub fn spawn_listener(&self, db: &Db) {
+    pub fn spawn_listener(&self, db: &Db, heartbeats: super::readiness::Heartbeats) {
         let Db::Postgres(pool) = db else { return };
         let (pool, hub) = (pool.clone(), self.clone());
         tokio::spawn(async move {
@@ -113,6 +148,7 @@ impl EventHub {
             loop {
                 match listen(&pool).await {
                     Ok(mut listener) => {
+                        heartbeats.set_listening(true);
                         if after_a_gap {
                             tracing::info!("LISTEN re-established: open pages re-fetch what they show");
                             hub.deliver(LiveMessage { event: LiveEvent::Resync, committed_at: Utc::now() });
@@ -137,6 +173,7 @@ impl EventHub {
                     }
                     Err(err) => tracing::warn!(error = %err, "cannot LISTEN for live events"),
                 }
+                heartbeats.set_listening(false);
                 tokio::time::sleep(Duration::from_secs(1)).await;
             }
         });
@@ -165,12 +202,19 @@ const SESSION_RECHECK: Duration = Duration::from_secs(15);
 /// `?since=<ms since the epoch>`: when the page was rendered, by the server's clock. The first
 /// `ready` says `{"current":true}` when nothing the page shows changed since, so the page
 /// need not re-fetch what the server just rendered.
-pub async fn stream(
-    State(state): State<AppState>,
-    Query(opened): Query<Opened>,
-    headers: HeaderMap,
-) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+pub async fn stream(State(state): State<AppState>, Query(opened): Query<Opened>, headers: HeaderMap) -> Response {
     let secret = super::auth::sessions::read_cookie(&headers, state.settings.is_https());
+    // One per open tab: a session holding more is a runaway script, not a person.
+    let held = match &secret {
+        Some(secret) => match state.events.hold_stream(secret, state.settings.max_streams_per_session) {
+            Some(held) => Some(held),
+            None => {
+                return (StatusCode::TOO_MANY_REQUESTS, [(header::RETRY_AFTER, "30")], "too many open streams")
+                    .into_response()
+            }
+        },
+        None => None,
+    };
     let (out, events) = mpsc::channel(16);
     let watched = match &secret {
         None => Ok(None),
@@ -180,9 +224,12 @@ pub async fn stream(
     // registrar is never quietly served as a stranger, nor a stranger as anyone.
     if let Ok(watched) = watched {
         let since = opened.since.and_then(DateTime::<Utc>::from_timestamp_millis);
-        tokio::spawn(forward(state, watched, since, out));
+        tokio::spawn(async move {
+            forward(state, watched, since, out).await;
+            drop(held);
+        });
     }
-    Sse::new(ReceiverStream::new(events)).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+    Sse::new(ReceiverStream::new(events)).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))).into_response()
 }
 
 #[derive(serde::Deserialize)]
@@ -213,6 +260,8 @@ async fn forward(state: AppState, watched: Option<(String, Principal)>, since: O
     loop {
         let next = tokio::select! {
             _ = out.closed() => return,
+            // The instance is stopping: the browser reconnects (to another one) and catches up.
+            _ = state.shutdown.begun() => return,
             _ = recheck.tick(), if watched.is_some() => Relay::Recheck,
             received = incoming.recv() => match received {
                 Ok(LiveMessage { event: LiveEvent::Resync, .. }) => Relay::Send(resync()),

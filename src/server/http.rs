@@ -142,6 +142,23 @@ pub fn is_same_site_request(headers: &HeaderMap, public_url: &str) -> bool {
     origin_authority.is_some() && origin_authority == host
 }
 
+/// A request that takes longer than `REQUEST_TIMEOUT_SECS` (reading its body included) is
+/// answered 408 and its work dropped, which rolls back any transaction it had open. Event
+/// streams stay open as long as the page does.
+pub async fn request_deadline(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if request.uri().path() == "/events" {
+        return next.run(request).await;
+    }
+    let path = request.uri().path().to_owned();
+    match tokio::time::timeout(state.settings.request_timeout(), next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::warn!(%path, "request timed out");
+            (StatusCode::REQUEST_TIMEOUT, "request timeout").into_response()
+        }
+    }
+}
+
 /// `GET /healthz`: 200 when the database answers, 503 otherwise.
 pub async fn healthz(State(state): State<AppState>) -> Response {
     if state.db.ping().await {

@@ -4,6 +4,7 @@
 //! read the time; this keeps the audit log and the registrar's lists in step).
 
 use super::db::bookings::{purge_before, release_all_lapsed};
+use super::db::housekeeping::purge_expired;
 use super::db::Db;
 use super::state::AppState;
 use crate::domain::calendar::local_date;
@@ -12,11 +13,21 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use std::time::Duration;
 
-/// Purges once; returns how many bookings were removed.
+/// Purges once; returns how many bookings were removed. Also removes what is kept only for a
+/// while (`db::housekeeping`): old e-mails, ended sessions, used or expired links, and accounts
+/// never confirmed — each count in the log.
 pub async fn purge_once(db: &Db, tz: Tz, now: DateTime<Utc>) -> Result<u64, sqlx::Error> {
     let cutoff = retention_cutoff(local_date(now, tz));
     let purged = purge_before(db, cutoff, now).await?;
     tracing::info!(purged, %cutoff, "purged old bookings (R6)");
+    let expired = purge_expired(db, now).await?;
+    tracing::info!(
+        outbox = expired.outbox,
+        sessions = expired.sessions,
+        tokens = expired.tokens,
+        unconfirmed_accounts = expired.unconfirmed_accounts,
+        "purged expired personal data"
+    );
     Ok(purged)
 }
 

@@ -3,7 +3,9 @@
 use super::clock::{Clock, FileClock, SystemClock};
 use super::config::{MailSettings, Settings};
 use super::db::Db;
-use super::http::{cache_policy, client_address, cross_site_guard, healthz, security_headers, switch_language};
+use super::http::{
+    cache_policy, client_address, cross_site_guard, healthz, request_deadline, security_headers, switch_language,
+};
 use super::mail::transport::{MailTransport, SmtpConfig};
 use super::mail::worker::MailWorker;
 use super::state::AppState;
@@ -13,7 +15,6 @@ use axum::routing::get;
 use axum::{middleware, Router};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use std::net::SocketAddr;
 use std::sync::Arc;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -48,6 +49,7 @@ pub fn router(state: AppState) -> Router {
     };
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/readyz", get(super::readiness::readyz))
         .route("/lang/{code}", get(switch_language))
         .route("/events", get(super::events::stream))
         .route("/staff/reception.csv", get(super::reception::download))
@@ -59,6 +61,7 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), cross_site_guard))
         .layer(middleware::from_fn_with_state(state.clone(), security_headers))
         .layer(middleware::from_fn(cache_policy))
+        .layer(middleware::from_fn_with_state(state.clone(), request_deadline))
         .layer(middleware::from_fn_with_state(state.clone(), client_address))
         .layer(RequestBodyLimitLayer::new(state.settings.max_body_bytes))
         .layer(CompressionLayer::new())
@@ -74,6 +77,7 @@ fn mail_transport(mail: &MailSettings) -> anyhow::Result<MailTransport> {
                 port: mail.smtp_port,
                 security: mail.smtp_security,
                 credentials: mail.smtp_username.clone().zip(mail.smtp_password.clone()),
+                timeout: mail.send_timeout(),
             },
             from,
         ),
@@ -82,7 +86,7 @@ fn mail_transport(mail: &MailSettings) -> anyhow::Result<MailTransport> {
 }
 
 pub async fn run(settings: Settings) -> anyhow::Result<()> {
-    let db = Db::connect(&settings.database_url).await?;
+    let db = Db::connect_with(&settings.database_url, settings.sqlite_busy_timeout()).await?;
     db.migrate().await.context("migrations failed")?;
     let transport = mail_transport(&settings.mail)?;
     tracing::info!(transport = %transport.describe(), "mail");
@@ -94,44 +98,46 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         None => Arc::new(SystemClock),
     };
     let state = AppState::new(leptos_options(&settings)?, db, clock, settings.clone())?;
-    MailWorker {
+    let mail = MailWorker {
         db: state.db.clone(),
         transport: Arc::new(transport),
         clock: state.clock.clone(),
         wake: state.mail_wake.clone(),
         poll_every: std::time::Duration::from_secs(5),
         retry_base: chrono::Duration::seconds(i64::from(settings.mail.mail_retry_base_secs.max(1))),
+        send_timeout: settings.mail.send_timeout(),
+        shutdown: state.shutdown.clone(),
+        heartbeats: state.heartbeats.clone(),
     }
     .spawn();
     super::retention::spawn(state.clone());
     super::retention::spawn_release(state.clone());
-    state.events.spawn_listener(&state.db);
+    state.events.spawn_listener(&state.db, state.heartbeats.clone());
     let listener = tokio::net::TcpListener::bind(settings.site_addr)
         .await
         .with_context(|| format!("cannot listen on {}", settings.site_addr))?;
     let addr = listener.local_addr()?;
     tracing::info!(%addr, backend = state.db.backend(), "serving http://{addr}");
-    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
-    Ok(())
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
+    let shutdown = state.shutdown.clone();
+    tokio::spawn(super::shutdown::on_signal(shutdown.clone()));
+    let deadline = settings.shutdown_deadline();
+    let limits = super::listen::Limits {
+        max_connections: settings.max_connections,
+        header_read_timeout: settings.header_read_timeout(),
     };
-    #[cfg(unix)]
-    let terminate = async {
-        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            signal.recv().await;
-        }
+    let server = super::listen::serve(listener, router(state), limits, shutdown.clone());
+    let stopped_in_time = async {
+        server.await;
+        // Requests are done; the worker finishes its message or hands its claim back.
+        let _ = mail.await;
+        anyhow::Ok(())
     };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
     tokio::select! {
-        _ = ctrl_c => {},
-        _ = terminate => {},
+        result = stopped_in_time => result?,
+        _ = async { shutdown.begun().await; tokio::time::sleep(deadline).await } => {
+            tracing::warn!(deadline_secs = deadline.as_secs(), "shutdown deadline passed; exiting with work left");
+        }
     }
-    tracing::info!("shutting down");
+    tracing::info!("stopped");
+    Ok(())
 }

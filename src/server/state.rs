@@ -28,6 +28,12 @@ pub struct AppState {
     pub events: super::events::EventHub,
     /// The table of intervals between donation types, cached for a few seconds.
     pub intervals: Arc<super::intervals::IntervalCache>,
+    /// Begun on SIGTERM: event streams and the mail worker stop (`server::shutdown`).
+    pub shutdown: super::shutdown::Shutdown,
+    /// Signs of life of the mail worker and the LISTEN task, for `/readyz`.
+    pub heartbeats: super::readiness::Heartbeats,
+    /// This process among the instances (its `/readyz` probe row).
+    pub instance: Arc<str>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -54,6 +60,9 @@ impl AppState {
             throttle: Arc::default(),
             events: super::events::EventHub::default(),
             intervals: Arc::default(),
+            shutdown: super::shutdown::Shutdown::default(),
+            heartbeats: super::readiness::Heartbeats::default(),
+            instance: format!("{:016x}", rand::random::<u64>()).into(),
         })
     }
 

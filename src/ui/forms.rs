@@ -123,6 +123,7 @@ pub fn ErrorSummary(error: FormError) -> impl IntoView {
                 errors.first().map(|e| e.message.clone()).unwrap_or_else(|| t.error_generic.to_owned())
             }
             AppError::RateLimited { retry_after_secs } => (t.rate_limited)(retry_after_secs),
+            AppError::Unavailable { .. } => t.server_busy.to_owned(),
             AppError::Blocked(blocked) => blocked.message(locale),
             AppError::Conflict { message } => message,
             _ => t.error_generic.to_owned(),

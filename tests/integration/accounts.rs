@@ -2,7 +2,7 @@
 //! login and sessions — on SQLite and PostgreSQL.
 
 use crate::support::api::Api;
-use crate::support::smtp::{link_containing, SmtpSink};
+use crate::support::smtp::{link_containing, RelayStep, ScriptedRelay, SmtpSink};
 use crate::support::{login, run_cli_with_input, staff_session, Backend, ServerOptions, TestServer};
 use donor_booking::api::moderation::ModerationQueue;
 use donor_booking::api::profile::MyProfile;
@@ -126,6 +126,136 @@ async fn mail_waits_out_an_smtp_outage_and_is_sent_once(backend: Backend) {
     tokio::time::sleep(Duration::from_secs(3)).await;
     assert_eq!(smtp.received().iter().filter(|m| m.to == "patient@example.org").count(), 1, "exactly once");
     assert_eq!(count(&server, "SELECT COUNT(*) FROM mail_outbox WHERE status = 'sent'").await, 1);
+}
+
+/// Registers `email` on a server whose mail goes to `relay`, each SMTP delivery bounded by 2 s.
+async fn register_with_relay(backend: Backend, relay: &ScriptedRelay, email: &str) -> TestServer {
+    let options = ServerOptions {
+        demo_data: false,
+        smtp_port: Some(relay.port),
+        env: vec![("SMTP_TIMEOUT_SECS", "2")],
+        ..Default::default()
+    };
+    let server = TestServer::start_with(backend, options).await;
+    let resp = post(&server, &server.client(), "register", &form(email, PASSWORD)).await;
+    assert!(resp.status().is_success() || resp.status().is_redirection(), "{}", resp.status());
+    server
+}
+
+/// A relay that greets and then never answers costs one attempt, not the mail: the whole
+/// exchange times out, the message is retried and arrives exactly once.
+async fn a_stalled_relay_costs_one_attempt_and_the_mail_still_arrives_once(backend: Backend) {
+    let relay = ScriptedRelay::start(vec![RelayStep::Stall]).await;
+    let server = register_with_relay(backend, &relay, "stalled@example.org").await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while relay.taken_for("stalled@example.org") == 0 {
+        assert!(std::time::Instant::now() < deadline, "the mail never arrived after the stall");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(relay.taken_for("stalled@example.org"), 1, "exactly once");
+    assert_eq!(relay.connections(), 2, "the stalled attempt and the one that delivered");
+    assert_eq!(count(&server, "SELECT COUNT(*) FROM mail_outbox WHERE status = 'sent' AND attempts = 1").await, 1);
+}
+
+/// 451 is temporary: retried. 550 is permanent: the message fails at once, with no third try.
+async fn a_temporary_refusal_is_retried_and_a_permanent_one_fails_at_once(backend: Backend) {
+    let relay = ScriptedRelay::start(vec![
+        RelayStep::Refuse("451 4.3.0 Try again later"),
+        RelayStep::Refuse("550 5.1.1 <refused@example.org>: no such user"),
+    ])
+    .await;
+    let server = register_with_relay(backend, &relay, "refused@example.org").await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while count(&server, "SELECT COUNT(*) FROM mail_outbox WHERE status = 'failed'").await == 0 {
+        assert!(std::time::Instant::now() < deadline, "the permanent refusal did not fail the message");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(count(&server, "SELECT COUNT(*) FROM mail_outbox WHERE status = 'failed' AND attempts = 2").await, 1);
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(relay.connections(), 2, "not retried after 550");
+    assert_eq!(relay.taken_for("refused@example.org"), 0);
+}
+
+/// SQLite: a write that cannot get the database within the busy timeout is answered 503 with
+/// Retry-After and a localised message, leaves nothing half-written, and succeeds once free.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_a_busy_database_answers_503_and_the_retry_succeeds() {
+    let options =
+        ServerOptions { demo_data: false, env: vec![("SQLITE_BUSY_TIMEOUT_MS", "300")], ..Default::default() };
+    let server = TestServer::start_with(Backend::Sqlite, options).await;
+    let pool = server.db.pool().await;
+    let mut holder = pool.acquire().await.unwrap();
+    sqlx::query("BEGIN EXCLUSIVE").execute(&mut *holder).await.unwrap();
+    let resp = post(&server, &server.client(), "register", &form("busy@example.org", PASSWORD)).await;
+    assert_eq!(resp.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(resp.headers()["retry-after"], "2");
+    assert!(matches!(resp.json::<AppError>().await.unwrap(), AppError::Unavailable { .. }));
+    sqlx::query("ROLLBACK").execute(&mut *holder).await.unwrap();
+    drop(holder);
+    assert_eq!(count(&server, "SELECT COUNT(*) FROM donors").await, 0, "nothing half-written");
+    let again = post(&server, &server.client(), "register", &form("busy@example.org", PASSWORD)).await;
+    assert!(again.status().is_success() || again.status().is_redirection(), "{}", again.status());
+    assert_eq!(count(&server, "SELECT COUNT(*) FROM donors").await, 1);
+}
+
+/// A sent e-mail's body (with its live link) does not stay in the database.
+async fn a_sent_mail_leaves_no_body_behind(backend: Backend) {
+    let server = TestServer::start_with(backend, ServerOptions { demo_data: false, ..Default::default() }).await;
+    post(&server, &server.client(), "register", &form("cleared@example.org", PASSWORD)).await;
+    let mail = server.delivered("cleared@example.org", "Подтвердите адрес электронной почты").await;
+    assert!(link_containing(&mail.text, "/confirm-email?token=").is_some(), "the donor got the link");
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while count(&server, "SELECT COUNT(*) FROM mail_outbox WHERE status = 'sent'").await == 0 {
+        assert!(std::time::Instant::now() < deadline, "not marked sent");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let kept =
+        "SELECT COUNT(*) FROM mail_outbox WHERE text_body <> '' OR html_body <> '' OR attachment_body IS NOT NULL";
+    assert_eq!(count(&server, kept).await, 0, "no body at rest once sent");
+}
+
+/// The daily job removes ended sessions, used links, e-mails older than 30 days and accounts
+/// never confirmed within 7 days (and never booked) — and nothing else.
+async fn the_daily_job_purges_what_is_kept_only_for_a_while(backend: Backend) {
+    let server = TestServer::start_with(backend, ServerOptions { demo_data: false, ..Default::default() }).await;
+    for email in ["stale@example.org", "fresh@example.org"] {
+        post(&server, &server.client(), "register", &form(email, PASSWORD)).await;
+        server.delivered(email, "Подтвердите адрес электронной почты").await;
+    }
+    let _desk = staff_session(&server, "purge-desk@centre.example", "registrar", "purge-desk-phrase-1").await;
+    let ago = |days: i64| (chrono::Utc::now() - chrono::Duration::days(days)).to_rfc3339();
+    let pool = server.db.pool().await;
+    for sql in [
+        format!("UPDATE donors SET created_at = '{}' WHERE email = 'stale@example.org'", ago(8)),
+        format!("UPDATE sessions SET expires_at = '{}'", ago(1)),
+        "UPDATE email_tokens SET used_at = created_at WHERE donor_id = (SELECT id FROM donors WHERE email = 'fresh@example.org')".to_owned(),
+        format!("UPDATE mail_outbox SET created_at = '{}' WHERE recipient = 'fresh@example.org'", ago(31)),
+    ] {
+        sqlx::query(&sql).execute(&pool).await.expect(&sql);
+    }
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while count(&server, "SELECT COUNT(*) FROM mail_outbox WHERE status <> 'sent'").await > 0 {
+        assert!(std::time::Instant::now() < deadline, "mail still queued");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let (ok, out, err) = run_cli_with_input(&server.db, &["purge"], "").await;
+    assert!(ok, "purge: {err}");
+    assert!(out.contains("purged"), "{out}");
+    assert_eq!(count(&server, "SELECT COUNT(*) FROM donors WHERE email = 'stale@example.org'").await, 0);
+    assert_eq!(
+        count(&server, "SELECT COUNT(*) FROM donors WHERE email = 'fresh@example.org'").await,
+        1,
+        "too young to go"
+    );
+    assert_eq!(count(&server, "SELECT COUNT(*) FROM sessions").await, 0, "ended sessions");
+    assert_eq!(count(&server, "SELECT COUNT(*) FROM email_tokens").await, 0, "used links, and the removed account's");
+    assert_eq!(count(&server, "SELECT COUNT(*) FROM mail_outbox WHERE recipient = 'fresh@example.org'").await, 0);
+    assert_eq!(
+        count(&server, "SELECT COUNT(*) FROM mail_outbox WHERE recipient = 'stale@example.org'").await,
+        1,
+        "a recent e-mail stays"
+    );
 }
 
 async fn registration_answers_the_same_for_a_known_address(backend: Backend) {
@@ -516,6 +646,10 @@ on_both_backends!(
     registration_mail_confirms_and_login_shows_the_profile,
     expired_link_is_refused_and_a_new_one_works,
     mail_waits_out_an_smtp_outage_and_is_sent_once,
+    a_stalled_relay_costs_one_attempt_and_the_mail_still_arrives_once,
+    a_temporary_refusal_is_retried_and_a_permanent_one_fails_at_once,
+    a_sent_mail_leaves_no_body_behind,
+    the_daily_job_purges_what_is_kept_only_for_a_while,
     registration_answers_the_same_for_a_known_address,
     login_answers_the_same_for_unknown_address_and_wrong_password,
     failed_logins_are_throttled,

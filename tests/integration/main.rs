@@ -9,6 +9,7 @@ mod support;
 mod accounts;
 mod booking;
 mod eligibility;
+mod faults;
 mod foundation;
 mod moderation;
 mod open_pages;

@@ -123,22 +123,11 @@ async fn approval_reaches_the_donor_live_with_a_calendar_mail(backend: Backend) 
     let theirs_event = theirs.next_matching(Duration::from_secs(1), booking_changed).await.expect("their event");
     assert_eq!(status_of(theirs_event), BookingStatus::Rejected);
 
-    let pool = m.f.server.db.pool().await;
-    let row = sqlx::query(
-        "SELECT subject, attachment_name, attachment_body FROM mail_outbox WHERE recipient = 'live-0@synthetic.invalid' ORDER BY id DESC",
-    )
-    .fetch_one(&pool)
-    .await
-    .unwrap();
-    assert_eq!(row.get::<String, _>(0), "Запись на донацию подтверждена");
-    assert_eq!(row.get::<Option<String>, _>(1).as_deref(), Some("donation.ics"));
-    assert!(row.get::<Option<String>, _>(2).unwrap().contains("BEGIN:VEVENT"));
-    let rejected: String =
-        sqlx::query("SELECT text_body FROM mail_outbox WHERE recipient = 'other-0@synthetic.invalid' ORDER BY id DESC")
-            .fetch_one(&pool)
-            .await
-            .unwrap()
-            .get(0);
+    let approved = m.f.server.delivered("live-0@synthetic.invalid", "Запись на донацию подтверждена").await;
+    let (name, calendar) = approved.attachments.first().expect("the calendar event");
+    assert_eq!(name, "donation.ics");
+    assert!(calendar.contains("BEGIN:VEVENT"));
+    let rejected = m.f.server.delivered("other-0@synthetic.invalid", "Запись на донацию отклонена").await.text;
     assert!(rejected.contains("при личном обращении"), "{rejected}");
     assert_eq!(
         m.count(&format!("SELECT CAST(SUM(booked) AS BIGINT) FROM time_slots WHERE cell_id = {}", m.cell)).await,

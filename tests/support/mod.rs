@@ -207,6 +207,47 @@ impl TestServer {
         std::fs::write(clock_file(&self.clock_dir), now.to_rfc3339()).expect("write the clock file");
     }
 
+    /// The e-mails the file transport wrote (no SMTP port given): once sent, the outbox keeps
+    /// no body, so tests read what the donor received. Waits until one to `to` with `subject`
+    /// is there.
+    pub async fn delivered(&self, to: &str, subject: &str) -> smtp::Received {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let found =
+                smtp::read_maildir(self.mail_dir.path()).into_iter().find(|m| m.to == to && m.subject == subject);
+            if let Some(mail) = found {
+                return mail;
+            }
+            assert!(Instant::now() < deadline, "no e-mail «{subject}» to {to} was delivered");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Sends the server SIGTERM (a deploy or a scale-down asking it to stop).
+    pub fn terminate(&self) {
+        let pid = self.child.id().expect("the server is running");
+        let sent = std::process::Command::new("kill").args(["-TERM", &pid.to_string()]).status().expect("kill");
+        assert!(sent.success(), "SIGTERM not delivered");
+    }
+
+    /// The exit status, if the process exits within `within`.
+    pub async fn exited_within(&mut self, within: Duration) -> Option<std::process::ExitStatus> {
+        tokio::time::timeout(within, self.child.wait()).await.ok().and_then(Result::ok)
+    }
+
+    /// SIGKILL: the process dies at once, in the middle of whatever it was doing.
+    pub fn kill_now(&mut self) {
+        let _ = self.child.start_kill();
+    }
+
+    /// Starts the server again (a new port) on the same database, mail directory and clock.
+    pub async fn restart(&mut self) {
+        let _ = self.child.wait().await;
+        let (base, child) = spawn_serve(&self.db.url, self.mail_dir.path(), &self.clock_dir, None, self.smtp_port, &[]);
+        (self.base, self.child) = (base, child);
+        self.wait_until_healthy().await;
+    }
+
     /// Stops the server process; the database stays until the value is dropped.
     pub async fn stop(&mut self) {
         let _ = self.child.kill().await;

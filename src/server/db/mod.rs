@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod bookings;
 pub mod cells;
+pub mod housekeeping;
 pub mod intervals;
 pub mod moderation;
 pub mod places;
@@ -74,8 +75,15 @@ macro_rules! in_write_tx_keep_if {
 
 pub(crate) use {in_write_tx, in_write_tx_keep_if, on_pool};
 
+/// How long an SQLite writer waits for another one before the request answers 503.
+pub const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
 impl Db {
     pub async fn connect(url: &str) -> anyhow::Result<Db> {
+        Db::connect_with(url, SQLITE_BUSY_TIMEOUT).await
+    }
+
+    pub async fn connect_with(url: &str, sqlite_busy_timeout: Duration) -> anyhow::Result<Db> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let pool = PgPoolOptions::new()
                 .max_connections(16)
@@ -91,7 +99,7 @@ impl Db {
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(10));
+                .busy_timeout(sqlite_busy_timeout);
             if let Some(dir) = options.get_filename().parent().filter(|d| !d.as_os_str().is_empty()) {
                 std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
             }
@@ -131,4 +139,19 @@ impl Db {
 /// Reads a stored code back into its domain type; an unknown code is corrupt data.
 pub fn decode<T: crate::domain::Coded>(code: &str) -> Result<T, sqlx::Error> {
     T::from_code(code).ok_or_else(|| sqlx::Error::Decode(format!("unknown code {code:?}").into()))
+}
+
+/// Writes this instance's readiness row (and drops rows of instances gone for a day): fails
+/// when the database cannot take a write (a full disk, a read-only file, a lock held too long).
+pub async fn probe_write(db: &Db, instance: &str, now: chrono::DateTime<chrono::Utc>) -> Result<(), sqlx::Error> {
+    let stale = now - chrono::Duration::days(1);
+    on_pool!(db, pool => {
+        sqlx::query(
+            "INSERT INTO readiness_probe (instance, checked_at) VALUES ($1, $2) \
+             ON CONFLICT (instance) DO UPDATE SET checked_at = excluded.checked_at",
+        )
+        .bind(instance).bind(now).execute(pool).await?;
+        sqlx::query("DELETE FROM readiness_probe WHERE checked_at < $1").bind(stale).execute(pool).await?;
+    });
+    Ok(())
 }

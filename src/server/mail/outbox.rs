@@ -97,9 +97,25 @@ pub async fn claim_due(db: &Db, now: DateTime<Utc>, limit: i64) -> Result<Vec<Ou
     }
 }
 
+/// Hands claimed rows back unsent: due again at once, for any instance.
+pub async fn release(db: &Db, ids: &[i64]) -> Result<(), sqlx::Error> {
+    for id in ids {
+        on_pool!(db, pool => {
+            sqlx::query("UPDATE mail_outbox SET locked_until = NULL WHERE id = $1 AND status = 'sending'")
+                .bind(id).execute(pool).await?;
+        });
+    }
+    Ok(())
+}
+
+/// Once a message is out (or never will be), its body goes: links in it are live tokens, and a
+/// rejection's text is about the donor's health. Recipient, subject and dates stay, until
+/// `db::housekeeping` removes the row.
+const CLEARED: &str = "text_body = '', html_body = '', attachment_body = NULL";
+
 pub async fn mark_sent(db: &Db, id: i64, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
     on_pool!(db, pool => {
-        sqlx::query("UPDATE mail_outbox SET status = 'sent', sent_at = $1, locked_until = NULL, last_error = NULL WHERE id = $2")
+        sqlx::query(&format!("UPDATE mail_outbox SET status = 'sent', sent_at = $1, locked_until = NULL, last_error = NULL, {CLEARED} WHERE id = $2"))
             .bind(now).bind(id).execute(pool).await?;
     });
     Ok(())
@@ -121,7 +137,7 @@ pub async fn mark_failed(
             )
             .bind(at).bind(&error).bind(id).execute(pool).await?,
             None => sqlx::query(
-                "UPDATE mail_outbox SET status = 'failed', attempts = attempts + 1, locked_until = NULL, last_error = $1 WHERE id = $2",
+                &format!("UPDATE mail_outbox SET status = 'failed', attempts = attempts + 1, locked_until = NULL, last_error = $1, {CLEARED} WHERE id = $2"),
             )
             .bind(&error).bind(id).execute(pool).await?,
         };

@@ -8,8 +8,45 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::path::PathBuf;
 use std::time::Duration;
 
-/// How long one SMTP exchange may take before the attempt counts as failed.
-pub const SMTP_TIMEOUT: Duration = Duration::from_secs(10);
+/// Why a delivery failed: `permanent` for the relay's 5xx (or a message it could never take),
+/// which no retry would change. `text` may name the recipient: it is stored with the row, and
+/// logged only through [`redact_addresses`].
+#[derive(Debug)]
+pub struct SendFailure {
+    pub text: String,
+    pub permanent: bool,
+}
+
+impl SendFailure {
+    fn transient(text: impl Into<String>) -> SendFailure {
+        SendFailure { text: text.into(), permanent: false }
+    }
+
+    fn permanent(text: impl Into<String>) -> SendFailure {
+        SendFailure { text: text.into(), permanent: true }
+    }
+}
+
+/// The text with every e-mail address replaced, for the process log.
+pub fn redact_addresses(text: &str) -> String {
+    let is_part = |c: char| !c.is_whitespace() && !"<>()[],;:\"'".contains(c);
+    let mut out = String::with_capacity(text.len());
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        out.push_str(if word.contains('@') { "<address>" } else { word });
+        word.clear();
+    };
+    for c in text.chars() {
+        if is_part(c) {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum SmtpSecurity {
@@ -31,6 +68,8 @@ pub struct SmtpConfig<'a> {
     pub port: u16,
     pub security: SmtpSecurity,
     pub credentials: Option<(String, String)>,
+    /// Per SMTP command; the worker bounds the whole exchange with the same (`MailWorker`).
+    pub timeout: Duration,
 }
 
 impl MailTransport {
@@ -40,7 +79,7 @@ impl MailTransport {
             SmtpSecurity::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(config.host)?,
             SmtpSecurity::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(config.host)?,
         };
-        let mut builder = builder.port(config.port).timeout(Some(SMTP_TIMEOUT));
+        let mut builder = builder.port(config.port).timeout(Some(config.timeout));
         if let Some((user, password)) = config.credentials {
             builder = builder.credentials(Credentials::new(user, password));
         }
@@ -59,19 +98,25 @@ impl MailTransport {
         }
     }
 
-    /// Delivers one message; the error text is for the outbox row and the log.
-    pub async fn send(&self, mail: &Outgoing) -> Result<(), String> {
+    /// Delivers one message.
+    pub async fn send(&self, mail: &Outgoing) -> Result<(), SendFailure> {
         match self {
             MailTransport::Smtp { transport, from } => {
-                let message = build_message(from, mail)?;
-                transport.send(message).await.map(|_| ()).map_err(|e| e.to_string())
+                let message = build_message(from, mail).map_err(SendFailure::permanent)?;
+                transport
+                    .send(message)
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| SendFailure { permanent: e.is_permanent(), text: e.to_string() })
             }
             MailTransport::Directory { dir, from } => {
-                let message = build_message(from, mail)?;
+                let message = build_message(from, mail).map_err(SendFailure::permanent)?;
                 // The Message-ID keeps names unique when several databases share one directory.
                 let unique: String = mail.message_id.chars().filter(char::is_ascii_alphanumeric).take(12).collect();
                 let path = dir.join(format!("{:06}-{unique}.eml", mail.id));
-                tokio::fs::write(&path, message.formatted()).await.map_err(|e| e.to_string())?;
+                tokio::fs::write(&path, message.formatted())
+                    .await
+                    .map_err(|e| SendFailure::transient(e.to_string()))?;
                 // The dev console line: subject, file, and the first link (the action to take).
                 let link = mail.text_body.split_whitespace().find(|w| w.starts_with("http"));
                 println!(
@@ -105,4 +150,17 @@ fn build_message(from: &Mailbox, mail: &Outgoing) -> Result<Message, String> {
         .message_id(Some(mail.message_id.clone()))
         .multipart(body)
         .map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn addresses_never_reach_the_log() {
+        let text = "permanent error (550): 5.1.1 <Bob.Smith@example.org>: Recipient address rejected";
+        assert_eq!(
+            super::redact_addresses(text),
+            "permanent error (550): 5.1.1 <<address>>: Recipient address rejected"
+        );
+        assert_eq!(super::redact_addresses("to x@y.z, then"), "to <address>, then");
+    }
 }
