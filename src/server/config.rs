@@ -123,6 +123,13 @@ pub struct Settings {
     /// Live-event streams one session may hold open at once (one per open tab); more get 429.
     #[arg(long, env = "MAX_STREAMS_PER_SESSION", default_value_t = 10, global = true)]
     pub max_streams_per_session: usize,
+    /// Database connections in this instance's pool (default 16 on PostgreSQL, 8 on SQLite).
+    #[arg(long, env = "DB_MAX_CONNECTIONS", global = true)]
+    pub db_max_connections: Option<u32>,
+    /// How long (ms) a request waits for a free database connection before it is answered 503
+    /// with Retry-After (default 5000 on PostgreSQL, 10000 on SQLite).
+    #[arg(long, env = "DB_ACQUIRE_TIMEOUT_MS", global = true)]
+    pub db_acquire_timeout_ms: Option<u64>,
     /// How long (ms) an SQLite write waits for another writer before the request is answered
     /// 503 with Retry-After (the database stays consistent either way).
     #[arg(long, env = "SQLITE_BUSY_TIMEOUT_MS", default_value_t = 10_000, global = true)]
@@ -247,8 +254,12 @@ impl Settings {
         std::time::Duration::from_secs(self.request_timeout_secs.max(1))
     }
 
-    pub fn sqlite_busy_timeout(&self) -> std::time::Duration {
-        std::time::Duration::from_millis(self.sqlite_busy_timeout_ms)
+    pub fn pool_tuning(&self) -> crate::server::db::PoolTuning {
+        crate::server::db::PoolTuning {
+            sqlite_busy_timeout: std::time::Duration::from_millis(self.sqlite_busy_timeout_ms),
+            max_connections: self.db_max_connections,
+            acquire_timeout: self.db_acquire_timeout_ms.map(std::time::Duration::from_millis),
+        }
     }
 
     pub fn shutdown_deadline(&self) -> std::time::Duration {

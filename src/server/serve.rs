@@ -86,7 +86,7 @@ fn mail_transport(mail: &MailSettings) -> anyhow::Result<MailTransport> {
 }
 
 pub async fn run(settings: Settings) -> anyhow::Result<()> {
-    let db = Db::connect_with(&settings.database_url, settings.sqlite_busy_timeout()).await?;
+    let db = Db::connect_with(&settings.database_url, &settings.pool_tuning()).await?;
     db.migrate().await.context("migrations failed")?;
     let transport = mail_transport(&settings.mail)?;
     tracing::info!(transport = %transport.describe(), "mail");

@@ -258,6 +258,54 @@ async fn the_daily_job_purges_what_is_kept_only_for_a_while(backend: Backend) {
     );
 }
 
+/// PostgreSQL: when no pooled connection frees up within the acquire timeout (here every one
+/// waits on a lock another session holds), a request is answered 503 with Retry-After, never
+/// 500, leaves nothing half-written, and the others go through once the database is free.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_a_pool_with_no_free_connection_answers_503() {
+    let options = ServerOptions {
+        demo_data: false,
+        env: vec![("DB_MAX_CONNECTIONS", "2"), ("DB_ACQUIRE_TIMEOUT_MS", "300")],
+        ..Default::default()
+    };
+    let server = TestServer::start_with(Backend::Postgres, options).await;
+    let pool = server.db.pool().await;
+    let mut holder = pool.acquire().await.unwrap();
+    sqlx::query("BEGIN").execute(&mut *holder).await.unwrap();
+    sqlx::query("LOCK TABLE donors IN ACCESS EXCLUSIVE MODE").execute(&mut *holder).await.unwrap();
+    let attempts: Vec<_> = (0..6)
+        .map(|i| {
+            let (client, url) = (server.client(), server.url("/api/register"));
+            let fields = form(&format!("pool-{i}@example.org"), PASSWORD);
+            tokio::spawn(async move { client.post(url).form(&fields).send().await.expect("POST") })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    sqlx::query("ROLLBACK").execute(&mut *holder).await.unwrap();
+    drop(holder);
+    let (mut busy, mut done) = (0, 0i64);
+    for attempt in attempts {
+        let resp = attempt.await.unwrap();
+        match resp.status() {
+            StatusCode::SERVICE_UNAVAILABLE => {
+                assert_eq!(resp.headers()["retry-after"], "2");
+                assert!(matches!(resp.json::<AppError>().await.unwrap(), AppError::Unavailable { .. }));
+                busy += 1;
+            }
+            status => {
+                assert!(status.is_success() || status.is_redirection(), "neither done nor 503: {status}");
+                done += 1;
+            }
+        }
+    }
+    assert!(busy >= 1, "some requests found no free connection");
+    assert_eq!(
+        count(&server, "SELECT COUNT(*) FROM donors").await,
+        done,
+        "exactly the answered ones, nothing half-written"
+    );
+}
+
 async fn registration_answers_the_same_for_a_known_address(backend: Backend) {
     let (server, smtp) = start_with_smtp(backend).await;
     let first = post(&server, &server.client(), "register", &form("twice@example.org", PASSWORD)).await;

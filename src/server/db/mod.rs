@@ -75,19 +75,34 @@ macro_rules! in_write_tx_keep_if {
 
 pub(crate) use {in_write_tx, in_write_tx_keep_if, on_pool};
 
-/// How long an SQLite writer waits for another one before the request answers 503.
-pub const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+/// How a server's pool is sized and how long a request waits (`Settings`); past a wait the
+/// request answers 503 (`server::errors`).
+#[derive(Clone, Debug)]
+pub struct PoolTuning {
+    /// How long an SQLite writer waits for another one.
+    pub sqlite_busy_timeout: Duration,
+    /// Pooled connections; `None`: 16 on PostgreSQL, 8 on SQLite (one writer at a time anyway).
+    pub max_connections: Option<u32>,
+    /// How long a request waits for a free connection; `None`: 5 s on PostgreSQL, 10 s on SQLite.
+    pub acquire_timeout: Option<Duration>,
+}
+
+impl Default for PoolTuning {
+    fn default() -> Self {
+        PoolTuning { sqlite_busy_timeout: Duration::from_secs(10), max_connections: None, acquire_timeout: None }
+    }
+}
 
 impl Db {
     pub async fn connect(url: &str) -> anyhow::Result<Db> {
-        Db::connect_with(url, SQLITE_BUSY_TIMEOUT).await
+        Db::connect_with(url, &PoolTuning::default()).await
     }
 
-    pub async fn connect_with(url: &str, sqlite_busy_timeout: Duration) -> anyhow::Result<Db> {
+    pub async fn connect_with(url: &str, tuning: &PoolTuning) -> anyhow::Result<Db> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let pool = PgPoolOptions::new()
-                .max_connections(16)
-                .acquire_timeout(Duration::from_secs(5))
+                .max_connections(tuning.max_connections.unwrap_or(16))
+                .acquire_timeout(tuning.acquire_timeout.unwrap_or(Duration::from_secs(5)))
                 .connect(url)
                 .await
                 .context("cannot connect to PostgreSQL")?;
@@ -99,13 +114,13 @@ impl Db {
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
-                .busy_timeout(sqlite_busy_timeout);
+                .busy_timeout(tuning.sqlite_busy_timeout);
             if let Some(dir) = options.get_filename().parent().filter(|d| !d.as_os_str().is_empty()) {
                 std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
             }
             let pool = SqlitePoolOptions::new()
-                .max_connections(8)
-                .acquire_timeout(Duration::from_secs(10))
+                .max_connections(tuning.max_connections.unwrap_or(8))
+                .acquire_timeout(tuning.acquire_timeout.unwrap_or(Duration::from_secs(10)))
                 .connect_with(options)
                 .await
                 .context("cannot open the SQLite database")?;
