@@ -2,6 +2,7 @@
 //! `/healthz`, and the language switch.
 
 use super::state::AppState;
+use crate::domain::account::Principal;
 use crate::domain::locale::LOCALE_COOKIE;
 use crate::domain::Locale;
 use axum::extract::{ConnectInfo, Path, Query, Request, State};
@@ -178,10 +179,21 @@ pub async fn switch_language(
     State(state): State<AppState>,
     Path(code): Path<String>,
     Query(query): Query<SwitchQuery>,
+    headers: HeaderMap,
 ) -> Response {
     let Some(locale) = Locale::from_code(&code) else {
         return (StatusCode::NOT_FOUND, "unknown language").into_response();
     };
+    // A logged-in donor's future e-mails follow the language they chose (issue 14).
+    if let Some(secret) = super::auth::sessions::read_cookie(&headers, state.settings.is_https()) {
+        if let Ok(Some(Principal::Donor { id })) =
+            super::auth::sessions::peek(&state.db, &secret, state.clock.now()).await
+        {
+            if let Err(err) = super::db::accounts::set_donor_locale(&state.db, id, locale).await {
+                tracing::warn!(error = %err, "could not store the donor's language");
+            }
+        }
+    }
     let back = query.next.filter(|n| is_local_path(n)).unwrap_or_else(|| "/".to_owned());
     let secure = if state.settings.is_https() { "; Secure" } else { "" };
     let cookie = format!("{LOCALE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}", locale.code());

@@ -306,6 +306,27 @@ async fn postgres_a_pool_with_no_free_connection_answers_503() {
     );
 }
 
+/// Switching the UI language while logged in makes the donor's future e-mails that language,
+/// whatever language the request that causes them is in.
+async fn the_language_switch_sets_the_language_of_future_mail(backend: Backend) {
+    let server = TestServer::start_with(backend, ServerOptions { demo_data: false, ..Default::default() }).await;
+    post(&server, &server.client(), "register", &form("polyglot@example.org", PASSWORD)).await;
+    let welcome = server.delivered("polyglot@example.org", "Подтвердите адрес электронной почты").await;
+    let link = link_containing(&welcome.text, "/confirm-email?token=").expect("the link");
+    server.client().get(server.url(&path_of(&server, &link))).send().await.unwrap();
+    let (donor, _) = login(&server, "polyglot@example.org", PASSWORD).await;
+    let switched = donor.get(server.url("/lang/en?next=/cabinet")).send().await.unwrap();
+    assert_eq!(switched.status(), StatusCode::SEE_OTHER);
+    assert_eq!(count(&server, "SELECT COUNT(*) FROM donors WHERE locale = 'en'").await, 1);
+    // Asked for from a browser in Russian, the reset link still comes in English.
+    post(&server, &server.client(), "request_password_reset", &[("email", "polyglot@example.org".into())]).await;
+    let reset = server.delivered("polyglot@example.org", "Password reset").await;
+    assert!(reset.text.starts_with("Hello"), "{}", reset.text);
+    // A visitor without a session switching changes nobody's e-mails.
+    server.client().get(server.url("/lang/ru")).send().await.unwrap();
+    assert_eq!(count(&server, "SELECT COUNT(*) FROM donors WHERE locale = 'en'").await, 1);
+}
+
 async fn registration_answers_the_same_for_a_known_address(backend: Backend) {
     let (server, smtp) = start_with_smtp(backend).await;
     let first = post(&server, &server.client(), "register", &form("twice@example.org", PASSWORD)).await;
@@ -698,6 +719,7 @@ on_both_backends!(
     a_temporary_refusal_is_retried_and_a_permanent_one_fails_at_once,
     a_sent_mail_leaves_no_body_behind,
     the_daily_job_purges_what_is_kept_only_for_a_while,
+    the_language_switch_sets_the_language_of_future_mail,
     registration_answers_the_same_for_a_known_address,
     login_answers_the_same_for_unknown_address_and_wrong_password,
     failed_logins_are_throttled,

@@ -207,6 +207,15 @@ pub async fn set_donor_code(db: &Db, donor_id: i64, code: &str, now: DateTime<Ut
     Ok(())
 }
 
+/// The language the donor's e-mails are written in.
+pub async fn set_donor_locale(db: &Db, donor_id: i64, locale: crate::domain::Locale) -> Result<(), sqlx::Error> {
+    on_pool!(db, pool => {
+        sqlx::query("UPDATE donors SET locale = $1 WHERE id = $2 AND locale <> $1")
+            .bind(locale.code()).bind(donor_id).execute(pool).await?;
+    });
+    Ok(())
+}
+
 /// An account's password hash, for changing it.
 pub async fn password_hash(db: &Db, account: AccountId) -> Result<Option<String>, sqlx::Error> {
     let (sql, id) = match account {
