@@ -23,11 +23,11 @@ pub fn LiveCabinet(children: Children) -> impl IntoView {
 
 #[cfg(feature = "hydrate")]
 mod client {
+    use crate::ui::page_html::{fetch_page, replace_inner};
     use leptos::prelude::*;
     use std::cell::RefCell;
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::{JsCast, JsValue};
-    use wasm_bindgen_futures::JsFuture;
     use web_sys::{Document, Element, Event, HtmlDialogElement, HtmlElement, HtmlFormElement};
 
     /// The lists the server re-renders: bookings, eligibility, cells.
@@ -172,10 +172,10 @@ mod client {
         }
     }
 
-    /// Fetches a page (following redirects) and parses it; returns its final URL, path and query.
+    /// Fetches the step's page (following redirects) and parses it (`ui::page_html`).
     async fn load(step: &Step) -> Result<(String, Document), JsValue> {
-        let promise = match step {
-            Step::Get(href) => window().fetch_with_str(href),
+        match step {
+            Step::Get(href) => fetch_page(href, None).await,
             Step::Post { action, fields, from } => {
                 let headers = web_sys::Headers::new()?;
                 headers.set("Content-Type", "application/x-www-form-urlencoded")?;
@@ -185,15 +185,9 @@ mod client {
                 init.set_headers(&headers);
                 init.set_body(&JsValue::from_str(fields));
                 init.set_referrer(from);
-                window().fetch_with_str_and_init(action, &init)
+                fetch_page(action, Some(&init)).await
             }
-        };
-        let response: web_sys::Response = JsFuture::from(promise).await?.dyn_into()?;
-        let url = web_sys::Url::new(&response.url())?;
-        let local = format!("{}{}{}", url.pathname(), url.search(), url.hash());
-        let html = JsFuture::from(response.text()?).await?.as_string().unwrap_or_default();
-        let page = web_sys::DomParser::new()?.parse_from_string(&html, web_sys::SupportedType::TextHtml)?;
-        Ok((local, page))
+        }
     }
 
     async fn refresh() {
@@ -209,14 +203,13 @@ mod client {
         let (Some(fresh), Some(here)) = (page.query_selector(REGION).ok().flatten(), find(REGION)) else { return };
         let before = statuses(&here);
         let kept = notices(&here);
-        if here.inner_html() == fresh.inner_html() {
-            return;
-        }
         // A cancellation being confirmed (an open «Отменить запись») stays open, and focus
         // stays on it, across the swap.
         let confirming = open_confirmations(&here);
         let focused = document().active_element().is_some_and(|el| here.contains(Some(&el)));
-        here.set_inner_html(&fresh.inner_html());
+        if !replace_inner(&here, &fresh) {
+            return;
+        }
         reopen(&here, &confirming, focused);
         let mut announce = kept;
         for (id, status, notice) in statuses(&here) {

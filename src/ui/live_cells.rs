@@ -29,22 +29,10 @@ fn refresh() {}
 
 #[cfg(feature = "hydrate")]
 async fn swap_in_fresh_list() -> Result<(), wasm_bindgen::JsValue> {
-    use wasm_bindgen::JsCast;
-    use wasm_bindgen_futures::JsFuture;
-    let window = window();
-    let href = window.location().href()?;
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(&href)).await?.dyn_into()?;
-    if !response.ok() {
-        return Ok(());
-    }
-    let html = JsFuture::from(response.text()?).await?.as_string().unwrap_or_default();
-    let fresh = web_sys::DomParser::new()?.parse_from_string(&html, web_sys::SupportedType::TextHtml)?;
-    if let (Some(fresh), Some(here)) = (fresh.query_selector(SELECTOR)?, document().query_selector(SELECTOR)?) {
-        let fresh = fresh.inner_html();
-        // Unchanged HTML is not re-inserted: a screen reader would announce it again.
-        if here.inner_html() != fresh {
-            here.set_inner_html(&fresh);
-        }
+    use crate::ui::page_html::{fetch_page, replace_inner};
+    let (_, page) = fetch_page(&window().location().href()?, None).await?;
+    if let (Some(fresh), Some(here)) = (page.query_selector(SELECTOR)?, document().query_selector(SELECTOR)?) {
+        replace_inner(&here, &fresh);
     }
     Ok(())
 }

@@ -12,4 +12,5 @@ pub mod live;
 pub mod live_cabinet;
 pub mod live_cells;
 pub mod locale;
+pub mod page_html;
 pub mod pages;
