@@ -56,6 +56,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("purged {purged} bookings dated more than ten days ago ({})", db.backend());
             Ok(())
         }
+        Command::Notify => {
+            let (reminders, alerts) = donor_booking::server::serve::notify_once(&settings).await?;
+            println!("queued {reminders} reminders and {alerts} need alerts");
+            Ok(())
+        }
         Command::DemoData { days, no_accounts } => {
             let db = Db::connect(&settings.database_url).await?;
             db.migrate().await?;

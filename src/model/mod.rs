@@ -8,3 +8,4 @@ pub mod booking;
 pub mod cells;
 pub mod moderation;
 pub mod planning;
+pub mod privacy;

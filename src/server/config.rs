@@ -40,6 +40,9 @@ pub enum Command {
     },
     /// Delete bookings dated more than ten days ago now (R6; the server also does it daily).
     Purge,
+    /// Queue the visit reminders due now and the alerts of cells opened since (the server also
+    /// does it every minute); prints how many. Safe to run alongside running servers.
+    Notify,
 }
 
 #[derive(Subcommand, Debug, Clone)]
@@ -146,6 +149,10 @@ pub struct Settings {
     /// the app is a few kilobytes.
     #[arg(long, env = "MAX_BODY_BYTES", default_value_t = 256 * 1024, global = true)]
     pub max_body_bytes: usize,
+    /// The centre's local hour (0–23) from which the day before a visit its reminder is sent.
+    #[arg(long, env = "REMINDER_HOUR", default_value_t = crate::domain::notices::DEFAULT_REMINDER_HOUR, global = true,
+          value_parser = clap::value_parser!(u32).range(0..=23))]
+    pub reminder_hour: u32,
     /// Tests only: read "now" from this file (an RFC 3339 instant) instead of the system clock.
     #[arg(long, env = "TEST_CLOCK_FILE", hide = true, global = true)]
     pub test_clock_file: Option<std::path::PathBuf>,

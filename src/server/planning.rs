@@ -151,6 +151,7 @@ pub async fn create(state: &AppState, form: &NewCellForm, locale: Locale) -> Res
     match create_cell(&state.db, &cell, state.clock.now()).await? {
         Some(id) => {
             cell_changed(state, id).await;
+            state.alerts_wake.notify_one();
             Ok(id)
         }
         None => Err(AppError::Conflict { message: t.plan_cell_exists.into() }),
@@ -177,9 +178,10 @@ pub async fn set_need(
     let needed = parse_count(needed)
         .filter(|n| *n <= crate::domain::planning::MAX_NEEDED)
         .ok_or_else(|| AppError::validation("needed", plan_message(locale, PlanError::NeededOutOfRange)))?;
-    match store::set_need(&state.db, cell_id, group, rh, kell_negative_only, needed).await? {
+    match store::set_need(&state.db, cell_id, group, rh, kell_negative_only, needed, state.clock.now()).await? {
         Ok(()) => {
             cell_changed(state, cell_id).await;
+            state.alerts_wake.notify_one();
             Ok(())
         }
         Err(refused) => Err(AppError::validation("needed", plan_message(locale, refused))),

@@ -34,6 +34,10 @@ pub struct AppState {
     pub heartbeats: super::readiness::Heartbeats,
     /// This process among the instances (its `/readyz` probe row).
     pub instance: Arc<str>,
+    /// Woken after a planner's change made a cell's alerts due (`server::notices`).
+    pub alerts_wake: Arc<tokio::sync::Notify>,
+    /// The key of links that need no login, read from the database once (`server::links`).
+    link_key: Arc<tokio::sync::OnceCell<super::links::LinkKey>>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -63,10 +67,15 @@ impl AppState {
             shutdown: super::shutdown::Shutdown::default(),
             heartbeats: super::readiness::Heartbeats::default(),
             instance: format!("{:016x}", rand::random::<u64>()).into(),
+            alerts_wake: Arc::new(tokio::sync::Notify::new()),
+            link_key: Arc::default(),
         })
     }
 
-    /// The centre's local wall-clock time now.
+    pub async fn link_key(&self) -> Result<&super::links::LinkKey, AppError> {
+        Ok(self.link_key.get_or_try_init(|| super::links::LinkKey::load(&self.db, self.clock.now())).await?)
+    }
+
     /// Now, with the centre's calendar to read it in.
     pub fn moment(&self) -> crate::domain::decision::Moment {
         crate::domain::decision::Moment { utc: self.clock.now(), tz: self.settings.time_zone }

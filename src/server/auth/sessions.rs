@@ -159,12 +159,69 @@ async fn delete_by_hash(db: &Db, hash: &str) -> Result<(), sqlx::Error> {
 /// Ends every session of an account except `keep` (the caller's own, when it stays logged in).
 pub async fn delete_all_of(db: &Db, account: AccountId, keep: Option<&str>) -> Result<u64, sqlx::Error> {
     let keep = keep.map(hash_secret).unwrap_or_default();
-    let (column, id) = match account {
-        AccountId::Donor(id) => ("donor_id", id),
-        AccountId::Staff(id) => ("staff_id", id),
-    };
+    let (column, id) = owner_column(account);
     let sql = format!("DELETE FROM sessions WHERE {column} = $1 AND id_hash <> $2");
     Ok(on_pool!(db, pool => sqlx::query(&sql).bind(id).bind(&keep).execute(pool).await?.rows_affected()))
+}
+
+/// How many characters of the stored hash name a session in the list (`SessionView::handle`).
+const HANDLE_LEN: usize = 16;
+
+/// A session in the owner's list: its handle, user agent, start and last use.
+#[derive(sqlx::FromRow)]
+struct ListedRow {
+    id_hash: String,
+    user_agent: Option<String>,
+    created_at: DateTime<Utc>,
+    last_seen_at: DateTime<Utc>,
+}
+
+/// The account's live sessions, the most recently used first; `current` (the caller's own
+/// cookie) is marked.
+pub async fn list_of(
+    db: &Db,
+    account: AccountId,
+    current: Option<&str>,
+    now: DateTime<Utc>,
+    locale: crate::domain::Locale,
+) -> Result<Vec<crate::model::privacy::SessionView>, sqlx::Error> {
+    let (column, id) = owner_column(account);
+    let sql = format!(
+        "SELECT id_hash, user_agent, created_at, last_seen_at FROM sessions \
+         WHERE {column} = $1 AND expires_at > $2 AND last_seen_at > $3 ORDER BY last_seen_at DESC"
+    );
+    let rows: Vec<ListedRow> =
+        on_pool!(db, pool => sqlx::query_as(&sql).bind(id).bind(now).bind(now - IDLE_TIMEOUT).fetch_all(pool).await?);
+    let current = current.map(hash_secret);
+    Ok(rows
+        .into_iter()
+        .map(|r| crate::model::privacy::SessionView {
+            handle: r.id_hash.chars().take(HANDLE_LEN).collect(),
+            device: crate::domain::device::describe(r.user_agent.as_deref(), locale),
+            started_at: r.created_at,
+            last_seen_at: r.last_seen_at,
+            current: current.as_deref() == Some(r.id_hash.as_str()),
+        })
+        .collect())
+}
+
+/// Ends the account's session named by `handle` (never another account's); returns whether
+/// there was one. A handle that is not one (length, characters) matches nothing.
+pub async fn end_by_handle(db: &Db, account: AccountId, handle: &str) -> Result<bool, sqlx::Error> {
+    let valid = handle.len() == HANDLE_LEN && handle.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    if !valid {
+        return Ok(false);
+    }
+    let (column, id) = owner_column(account);
+    let sql = format!("DELETE FROM sessions WHERE {column} = $1 AND substr(id_hash, 1, {HANDLE_LEN}) = $2");
+    Ok(on_pool!(db, pool => sqlx::query(&sql).bind(id).bind(handle).execute(pool).await?.rows_affected()) > 0)
+}
+
+fn owner_column(account: AccountId) -> (&'static str, i64) {
+    match account {
+        AccountId::Donor(id) => ("donor_id", id),
+        AccountId::Staff(id) => ("staff_id", id),
+    }
 }
 
 #[cfg(test)]

@@ -24,7 +24,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 /// booking, if any (the partial unique index allows at most one). One statement, because on
 /// SQLite every statement inside the write transaction holds the write lock longer.
 #[derive(sqlx::FromRow)]
-struct DonorSnapshotRow {
+pub(super) struct DonorSnapshotRow {
     email: String,
     locale: String,
     blood_group: String,
@@ -41,27 +41,38 @@ struct DonorSnapshotRow {
     donation_type: Option<String>,
 }
 
-const DONOR_SNAPSHOT: &str = "SELECT d.email, d.locale, d.blood_group, d.rh, d.kell, d.email_confirmed_at, \
-     d.last_self_cancel_at, b.id AS held_id, b.cell_id AS held_cell, hc.date AS held_date, s.start AS held_start, \
-     b.status AS held_status, g.donated_on, g.donation_type \
-     FROM donors d \
-     LEFT JOIN bookings b ON b.donor_id = d.id AND b.status IN ('pending', 'approved') AND b.released_at IS NULL \
-     LEFT JOIN cells hc ON hc.id = b.cell_id \
-     LEFT JOIN time_slots s ON s.id = b.slot_id \
-     LEFT JOIN donations g ON g.donor_id = d.id \
-     WHERE d.id = $1";
+/// The columns of [`DonorSnapshotRow`] and the joins they come from (`d` is the donor), for
+/// the booking's one donor and the alerts' many.
+macro_rules! donor_snapshot_from {
+    () => {
+        "d.email, d.locale, d.blood_group, d.rh, d.kell, d.email_confirmed_at, \
+         d.last_self_cancel_at, b.id AS held_id, b.cell_id AS held_cell, hc.date AS held_date, s.start AS held_start, \
+         b.status AS held_status, g.donated_on, g.donation_type \
+         FROM donors d \
+         LEFT JOIN bookings b ON b.donor_id = d.id AND b.status IN ('pending', 'approved') AND b.released_at IS NULL \
+         LEFT JOIN cells hc ON hc.id = b.cell_id \
+         LEFT JOIN time_slots s ON s.id = b.slot_id \
+         LEFT JOIN donations g ON g.donor_id = d.id"
+    };
+}
+pub(super) use donor_snapshot_from;
+
+const DONOR_SNAPSHOT: &str = concat!("SELECT ", donor_snapshot_from!(), " WHERE d.id = $1");
 
 /// The donor's facts from the rows of [`DONOR_SNAPSHOT`]; `None` when there is no such donor.
-struct DonorSnapshot {
-    email: String,
-    locale: Locale,
-    blood: BloodProfile,
-    state: DonorState,
-    held: Option<HeldBooking>,
+pub struct DonorSnapshot {
+    pub email: String,
+    pub locale: Locale,
+    pub blood: BloodProfile,
+    pub state: DonorState,
+    pub held: Option<HeldBooking>,
 }
 
 /// `now_local` decides whether the stored active booking still holds the donor (R3).
-fn donor_snapshot(rows: Vec<DonorSnapshotRow>, now_local: NaiveDateTime) -> Result<Option<DonorSnapshot>, sqlx::Error> {
+pub(super) fn donor_snapshot(
+    rows: Vec<DonorSnapshotRow>,
+    now_local: NaiveDateTime,
+) -> Result<Option<DonorSnapshot>, sqlx::Error> {
     let mut donations = Vec::new();
     for r in &rows {
         if let (Some(on), Some(kind)) = (r.donated_on, &r.donation_type) {
@@ -495,6 +506,7 @@ pub async fn cancel(
              VALUES ($1, NULL, $2, 'donor_cancel', $3, 'cancelled')",
         )
         .bind(now.utc).bind(booking_id).bind(record.status.code()).execute(&mut *tx).await?;
+        outbox::recall(&mut *tx, &reminder_key(booking_id)).await?;
         let (email, locale): (String, String) = sqlx::query_as("SELECT email, locale FROM donors WHERE id = $1")
             .bind(donor_id).fetch_one(&mut *tx).await?;
         let facts = BookingFacts {
@@ -513,6 +525,11 @@ pub async fn cancel(
         CancelOutcome::Cancelled(facts)
     });
     Ok(outcome)
+}
+
+/// The recall key of a booking's reminder: a cancellation or a decision takes a queued one back.
+pub fn reminder_key(booking_id: i64) -> String {
+    format!("reminder:{booking_id}")
 }
 
 /// R6: deletes bookings dated before `cutoff` and writes down how many. Donations are kept

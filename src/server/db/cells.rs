@@ -154,7 +154,7 @@ pub async fn create_cell(db: &Db, cell: &NewCell<'_>, now: DateTime<Utc>) -> Res
         )
         .bind(cell.place_name).bind(cell.place_address).fetch_one(&mut *tx).await?;
         let cell_id: Option<i64> = sqlx::query_scalar(
-            "INSERT INTO cells (place_id, date, donation_type, created_at) VALUES ($1, $2, $3, $4) \
+            "INSERT INTO cells (place_id, date, donation_type, created_at, alerts_due_at) VALUES ($1, $2, $3, $4, $4) \
              ON CONFLICT (place_id, date, donation_type) DO NOTHING RETURNING id",
         )
         .bind(place_id).bind(cell.date).bind(cell.donation_type.code()).bind(now)

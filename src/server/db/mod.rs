@@ -8,6 +8,7 @@ pub mod cells;
 pub mod housekeeping;
 pub mod intervals;
 pub mod moderation;
+pub mod notices;
 pub mod places;
 pub mod planning;
 pub mod security;

@@ -377,6 +377,10 @@ pub async fn change(
         .bind(now).bind(staff_id).bind(booking_id).bind(action).bind(from.code()).bind(to.code()).bind(reason)
         .bind(&comment)
         .execute(&mut *tx).await?;
+        // A reminder still queued for a booking decided otherwise is pointless now.
+        if to != BookingStatus::Approved {
+            crate::server::mail::outbox::recall(&mut *tx, &super::bookings::reminder_key(booking_id)).await?;
+        }
         let facts = target.facts(booking_id)?;
         if let Some(mail) = compose(&facts) {
             outbox::enqueue(&mut *tx, &mail, message_id, now).await?;

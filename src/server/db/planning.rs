@@ -84,12 +84,18 @@ pub async fn set_need(
     rh: Rh,
     kell_negative_only: bool,
     needed: u32,
+    now: DateTime<Utc>,
 ) -> Result<Result<(), PlanError>, sqlx::Error> {
     Ok(in_write_tx!(db, tx => 'set: {
-        let booked: Option<i64> = sqlx::query_scalar(
-            "SELECT booked FROM group_quotas WHERE cell_id = $1 AND blood_group = $2 AND rh = $3",
+        let before: Option<(i64, i64)> = sqlx::query_as(
+            "SELECT booked, needed FROM group_quotas WHERE cell_id = $1 AND blood_group = $2 AND rh = $3",
         ).bind(cell_id).bind(group.code()).bind(rh.code()).fetch_optional(&mut *tx).await?;
-        match booked {
+        // A need that grows (or a new one) may let subscribed donors book: their alerts are due.
+        if before.is_none_or(|(_, was)| i64::from(needed) > was) {
+            sqlx::query("UPDATE cells SET alerts_due_at = $2 WHERE id = $1")
+                .bind(cell_id).bind(now).execute(&mut *tx).await?;
+        }
+        match before.map(|(booked, _)| booked) {
             Some(b) => {
                 if let Err(refused) = check_not_below_booked(needed, count(b)) {
                     break 'set Err(refused);

@@ -16,6 +16,11 @@ pub struct Email {
     pub text: String,
     pub html: String,
     pub attachment: Option<Attachment>,
+    /// `List-Unsubscribe` (with RFC 8058's one-click POST): the alert's signed link.
+    pub list_unsubscribe: Option<String>,
+    /// Lets the change that made this e-mail pointless take it back while it is still queued
+    /// (`outbox::recall`), e.g. `reminder:<booking>`.
+    pub recall_key: Option<String>,
 }
 
 /// A text attachment (the approval's calendar entry).

@@ -18,7 +18,8 @@ where
 {
     sqlx::query::<DB>(
         "INSERT INTO mail_outbox (recipient, subject, text_body, html_body, message_id, status, next_attempt_at, created_at, \
-         attachment_name, attachment_type, attachment_body) VALUES ($1, $2, $3, $4, $5, 'queued', $6, $6, $7, $8, $9)",
+         attachment_name, attachment_type, attachment_body, list_unsubscribe, recall_key) \
+         VALUES ($1, $2, $3, $4, $5, 'queued', $6, $6, $7, $8, $9, $10, $11)",
     )
     .bind(email.to.clone())
     .bind(email.subject.clone())
@@ -29,6 +30,8 @@ where
     .bind(email.attachment.as_ref().map(|a| a.name.clone()))
     .bind(email.attachment.as_ref().map(|a| a.content_type.clone()))
     .bind(email.attachment.as_ref().map(|a| a.body.clone()))
+    .bind(email.list_unsubscribe.clone())
+    .bind(email.recall_key.clone())
     .execute(conn)
     .await?;
     Ok(())
@@ -48,6 +51,7 @@ pub struct Outgoing {
     pub attachment_name: Option<String>,
     pub attachment_type: Option<String>,
     pub attachment_body: Option<String>,
+    pub list_unsubscribe: Option<String>,
 }
 
 /// How long a claimed row stays with one worker before another may take it (a crashed
@@ -57,7 +61,7 @@ pub const CLAIM_LEASE: Duration = Duration::seconds(120);
 const DUE: &str =
     "status IN ('queued', 'sending') AND next_attempt_at <= $1 AND (locked_until IS NULL OR locked_until <= $1)";
 const COLUMNS: &str = "id, recipient, subject, text_body, html_body, message_id, attempts, created_at, \
-                       attachment_name, attachment_type, attachment_body";
+                       attachment_name, attachment_type, attachment_body, list_unsubscribe";
 
 /// Claims up to `limit` due rows for this worker. PostgreSQL skips rows other instances hold;
 /// SQLite serialises writers, so a plain select inside an immediate transaction is enough.
@@ -95,6 +99,22 @@ pub async fn claim_due(db: &Db, now: DateTime<Utc>, limit: i64) -> Result<Vec<Ou
             .await
         }
     }
+}
+
+/// Takes back the still queued e-mails of `recall_key` (one being sent goes out). Runs in
+/// the caller's transaction, with the change that made them pointless.
+pub async fn recall<'c, DB, E>(conn: E, recall_key: &str) -> Result<(), sqlx::Error>
+where
+    DB: Database,
+    E: Executor<'c, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    for<'q> String: Encode<'q, DB> + Type<DB>,
+{
+    sqlx::query::<DB>("DELETE FROM mail_outbox WHERE recall_key = $1 AND status = 'queued'")
+        .bind(recall_key.to_owned())
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 /// Hands claimed rows back unsent: due again at once, for any instance.

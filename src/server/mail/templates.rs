@@ -66,7 +66,15 @@ fn compose(
         "<p style=\"color:#4f5768\">— {}</p></body></html>",
         escape(&signature).replace('\n', "<br>")
     ));
-    Email { to: to.to_owned(), subject: subject.to_owned(), text, html, attachment: None }
+    Email {
+        to: to.to_owned(),
+        subject: subject.to_owned(),
+        text,
+        html,
+        attachment: None,
+        list_unsubscribe: None,
+        recall_key: None,
+    }
 }
 
 pub fn confirm_email(centre: &Centre, to: &str, locale: Locale, link: &str) -> Email {
@@ -309,6 +317,97 @@ pub fn booking_rejected(
     paragraphs.extend(comment_line.as_deref());
     paragraphs.extend(next.as_deref());
     compose(centre, &facts.email, l, subject, &paragraphs, Some((cabinet, cabinet_link)))
+}
+
+/// The day before an approved visit: when and where, what to bring, and a link that cancels it.
+pub fn visit_reminder(centre: &Centre, facts: &BookingFacts, cancel_link: &str) -> Email {
+    let lines = booking_lines(facts);
+    let mut mail = match facts.locale {
+        Locale::Ru => compose(
+            centre,
+            &facts.email,
+            facts.locale,
+            "Напоминание: завтра донация",
+            &[
+                "Здравствуйте!",
+                "Напоминаем, что завтра Вас ждут на донацию:",
+                &lines,
+                "Возьмите с собой паспорт (или другой документ, удостоверяющий личность) и СНИЛС.",
+                "Накануне не ешьте жирного, острого и копчёного, за 48 часов не пейте алкоголь, выспитесь. Утром обязательно лёгкий завтрак: сладкий чай, каша на воде, хлеб, сушки.",
+                "Если прийти не получится, отмените запись, чтобы место досталось другому донору. Записаться снова можно будет со следующего дня.",
+            ],
+            Some(("Отменить запись", cancel_link)),
+        ),
+        Locale::En => compose(
+            centre,
+            &facts.email,
+            facts.locale,
+            "Reminder: your donation is tomorrow",
+            &[
+                "Hello,",
+                "This is a reminder that you are expected for a donation tomorrow:",
+                &lines,
+                "Bring your passport (or another identity document) and your SNILS.",
+                "The day before, avoid fatty, spicy and smoked food; no alcohol for 48 hours; get a good night's sleep. Have a light breakfast in the morning: sweet tea, porridge made with water, bread.",
+                "If you cannot come, please cancel so that another donor can take the place. You can book again from the next day.",
+            ],
+            Some(("Cancel the booking", cancel_link)),
+        ),
+    };
+    mail.recall_key = Some(crate::server::db::bookings::reminder_key(facts.booking_id));
+    mail
+}
+
+/// What a "your group is needed" alert offers.
+pub struct NeedAlert<'a> {
+    pub to: &'a str,
+    pub locale: Locale,
+    pub date: chrono::NaiveDate,
+    pub donation_type: crate::domain::DonationType,
+    pub place_name: &'a str,
+    pub place_address: &'a str,
+    pub book_link: &'a str,
+    /// The page that turns alerts off (in the text), and the one-click target (the header).
+    pub off_link: &'a str,
+    pub one_click_link: &'a str,
+}
+
+pub fn need_alert(centre: &Centre, alert: &NeedAlert<'_>) -> Email {
+    use crate::domain::Labelled;
+    let l = alert.locale;
+    let when = format!("{} ({})", l.format_date(alert.date), l.weekday(alert.date));
+    let kind = alert.donation_type.label(l);
+    let place = format!("{}, {}", alert.place_name, alert.place_address);
+    let mut mail = match l {
+        Locale::Ru => compose(
+            centre,
+            alert.to,
+            l,
+            "Нужна Ваша группа крови: есть свободное время",
+            &[
+                "Здравствуйте!",
+                &format!("Центру крови нужна Ваша группа крови, и Вы можете записаться:\nДата: {when}\nВид донации: {kind}\nМесто: {place}"),
+                "Места разбирают быстро: записаться можно в личном кабинете по ссылке ниже.",
+                &format!("Такие письма приходят не чаще раза в день. Отключить их: {}", alert.off_link),
+            ],
+            Some(("Выбрать время", alert.book_link)),
+        ),
+        Locale::En => compose(
+            centre,
+            alert.to,
+            l,
+            "Your blood group is needed: times are free",
+            &[
+                "Hello,",
+                &format!("The blood centre needs your blood group, and you can book:\nDate: {when}\nDonation type: {kind}\nPlace: {place}"),
+                "Places go quickly: book in your cabinet with the link below.",
+                &format!("These e-mails come at most once a day. To turn them off: {}", alert.off_link),
+            ],
+            Some(("Choose a time", alert.book_link)),
+        ),
+    };
+    mail.list_unsubscribe = Some(alert.one_click_link.to_owned());
+    mail
 }
 
 #[cfg(test)]

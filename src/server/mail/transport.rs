@@ -2,7 +2,8 @@
 //! with a console line per message, so a developer can click the confirmation link.
 
 use super::outbox::Outgoing;
-use lettre::message::{header::ContentType, Attachment, Mailbox, MultiPart, SinglePart};
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::path::PathBuf;
@@ -143,13 +144,19 @@ fn build_message(from: &Mailbox, mail: &Outgoing) -> Result<Message, String> {
         }
         _ => body,
     };
-    Message::builder()
+    let mut builder = Message::builder()
         .from(from.clone())
         .to(to)
         .subject(mail.subject.clone())
-        .message_id(Some(mail.message_id.clone()))
-        .multipart(body)
-        .map_err(|e| e.to_string())
+        .message_id(Some(mail.message_id.clone()));
+    if let Some(url) = &mail.list_unsubscribe {
+        // RFC 2369 and RFC 8058: mail clients show an unsubscribe button that posts here.
+        let header = |name: &'static str, value: String| HeaderValue::new(HeaderName::new_from_ascii_str(name), value);
+        builder = builder
+            .raw_header(header("List-Unsubscribe", format!("<{url}>")))
+            .raw_header(header("List-Unsubscribe-Post", "List-Unsubscribe=One-Click".to_owned()));
+    }
+    builder.multipart(body).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
