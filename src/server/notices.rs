@@ -50,9 +50,9 @@ pub async fn alert_for_cell(state: &AppState, cell_id: i64) -> Result<usize, App
     let key = state.link_key().await?;
     let base = state.settings.public_url();
     let book_link = format!("{base}/cabinet/book/{cell_id}");
-    // Each group and Rh with places left, once (a K− restriction is the decision's to apply).
-    let mut groups: Vec<_> = cell.needs.iter().filter(|n| n.remaining() > 0).map(|n| (n.group, n.rh)).collect();
-    groups.dedup();
+    // Each group and Rh with places left (one need each: the schema's unique key); a K−
+    // restriction is the decision's to apply.
+    let groups: Vec<_> = cell.needs.iter().filter(|n| n.remaining() > 0).map(|n| (n.group, n.rh)).collect();
     let mut alerts = Vec::new();
     for (group, rh) in groups {
         for subscriber in store::subscribers(&state.db, group, rh, local.date(), local).await? {

@@ -185,6 +185,14 @@ fn booking_lines(facts: &BookingFacts) -> String {
     )
 }
 
+/// What to bring and how to prepare: the approval and the reminder say the same.
+fn preparation(locale: Locale) -> &'static str {
+    match locale {
+        Locale::Ru => "Возьмите с собой паспорт. Накануне и в день донации не употребляйте жирную пищу и алкоголь, утром обязательно лёгкий завтрак; за час до донации не курите.",
+        Locale::En => "Bring your passport. The day before and on the day avoid fatty food and alcohol, have a light breakfast, and do not smoke for an hour before donating.",
+    }
+}
+
 pub fn booking_received(centre: &Centre, facts: &BookingFacts, cabinet_link: &str) -> Email {
     let lines = booking_lines(facts);
     match facts.locale {
@@ -256,7 +264,7 @@ pub fn booking_approved(centre: &Centre, facts: &BookingFacts, calendar: Attachm
                 "Здравствуйте!",
                 "Ваша запись на донацию подтверждена (статус «Подтверждена»). Ждём Вас:",
                 &lines,
-                "Возьмите с собой паспорт. Накануне и в день донации не употребляйте жирную пищу и алкоголь, утром обязательно лёгкий завтрак; за час до донации не курите.",
+                preparation(Locale::Ru),
                 "Событие для календаря — во вложении. Если планы изменились, отмените запись в личном кабинете.",
             ],
             Some(("Открыть личный кабинет", cabinet_link)),
@@ -270,7 +278,7 @@ pub fn booking_approved(centre: &Centre, facts: &BookingFacts, calendar: Attachm
                 "Hello,",
                 "Your donation booking is approved (status “Approved”). We expect you:",
                 &lines,
-                "Bring your passport. The day before and on the day avoid fatty food and alcohol, have a light breakfast, and do not smoke for an hour before donating.",
+                preparation(Locale::En),
                 "A calendar event is attached. If your plans change, cancel the booking in your cabinet.",
             ],
             Some(("Open your cabinet", cabinet_link)),
@@ -332,8 +340,7 @@ pub fn visit_reminder(centre: &Centre, facts: &BookingFacts, cancel_link: &str) 
                 "Здравствуйте!",
                 "Напоминаем, что завтра Вас ждут на донацию:",
                 &lines,
-                "Возьмите с собой паспорт (или другой документ, удостоверяющий личность) и СНИЛС.",
-                "Накануне не ешьте жирного, острого и копчёного, за 48 часов не пейте алкоголь, выспитесь. Утром обязательно лёгкий завтрак: сладкий чай, каша на воде, хлеб, сушки.",
+                preparation(Locale::Ru),
                 "Если прийти не получится, отмените запись, чтобы место досталось другому донору. Записаться снова можно будет со следующего дня.",
             ],
             Some(("Отменить запись", cancel_link)),
@@ -347,8 +354,7 @@ pub fn visit_reminder(centre: &Centre, facts: &BookingFacts, cancel_link: &str) 
                 "Hello,",
                 "This is a reminder that you are expected for a donation tomorrow:",
                 &lines,
-                "Bring your passport (or another identity document) and your SNILS.",
-                "The day before, avoid fatty, spicy and smoked food; no alcohol for 48 hours; get a good night's sleep. Have a light breakfast in the morning: sweet tea, porridge made with water, bread.",
+                preparation(Locale::En),
                 "If you cannot come, please cancel so that another donor can take the place. You can book again from the next day.",
             ],
             Some(("Cancel the booking", cancel_link)),
