@@ -10,6 +10,7 @@ mod support;
 
 use chrono::{Days, NaiveTime, Utc};
 use donor_booking::api::moderation::DecideBooking;
+use donor_booking::api::planning::CreateCell;
 use donor_booking::domain::decision::Moment;
 use donor_booking::domain::events::LiveEvent;
 use donor_booking::domain::{BloodGroup, BloodProfile, BookingStatus, DonationType, Kell, Rh, Rule};
@@ -35,20 +36,23 @@ struct Config {
     /// Arrivals spread evenly over this many milliseconds (0: all at the same instant).
     spread_ms: u64,
     backends: Vec<Backend>,
+    /// Only the alerts' fan-out (issue 14), not the crowd.
+    fan_out_only: bool,
 }
 
 fn config() -> Config {
-    let mut c = Config { donors: 2000, places: 300, spread_ms: 0, backends: Vec::new() };
+    let mut c = Config { donors: 2000, places: 300, spread_ms: 0, backends: Vec::new(), fan_out_only: false };
     let mut args = std::env::args().skip(1).filter(|a| a != "--bench");
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--donors" => c.donors = args.next().and_then(|v| v.parse().ok()).expect("--donors N"),
             "--places" => c.places = args.next().and_then(|v| v.parse().ok()).expect("--places N"),
             "--spread-ms" => c.spread_ms = args.next().and_then(|v| v.parse().ok()).expect("--spread-ms N"),
+            "--fan-out-only" => c.fan_out_only = true,
             "sqlite" => c.backends.push(Backend::Sqlite),
             "postgres" => c.backends.push(Backend::Postgres),
             other => {
-                panic!("unknown argument {other:?}; use [sqlite] [postgres] [--donors N] [--places N] [--spread-ms N]")
+                panic!("unknown argument {other:?}; use [sqlite] [postgres] [--donors N] [--places N] [--spread-ms N] [--fan-out-only]")
             }
         }
     }
@@ -303,10 +307,91 @@ async fn run(backend: Backend, c: &Config) {
     assert_eq!(errors, 0, "requests failed for reasons other than a full cell");
 }
 
+/// Runs the same statement on whichever pool the database is.
+macro_rules! on_db {
+    ($db:expr, $pool:ident => $body:expr) => {
+        match $db {
+            Db::Sqlite($pool) => $body,
+            Db::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// Issue 14: "tell me when my group is needed" at a real centre's size. `donors` confirmed
+/// donors of every group, every fifth subscribed; a planner opens a cell needing every group;
+/// the time from the planner's request until every subscriber's alert is in the outbox.
+async fn fan_out(backend: Backend, donors: i64) {
+    const EVERY: i64 = 5;
+    let server = TestServer::start_with(backend, ServerOptions { demo_data: false, ..Default::default() }).await;
+    let db = Db::connect(&server.db.url).await.unwrap();
+    let now = Utc::now();
+    let place: i64 = on_db!(&db, pool => {
+        sqlx::query(
+            "INSERT INTO donors (email, password_hash, blood_group, rh, kell, donor_code, locale, consent_version, \
+             consent_at, email_confirmed_at, created_at) \
+             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1) \
+             SELECT 'fan-' || i || '@synthetic.invalid', '!synthetic', \
+             CASE i % 4 WHEN 0 THEN 'O' WHEN 1 THEN 'A' WHEN 2 THEN 'B' ELSE 'AB' END, \
+             CASE (i / 4) % 2 WHEN 0 THEN 'pos' ELSE 'neg' END, 'neg', 'SYN00001', 'ru', 'synthetic', $2, $2, $2 FROM n",
+        )
+        .bind(donors).bind(now).execute(pool).await.unwrap();
+        sqlx::query("INSERT INTO need_alerts (donor_id, donation_types, created_at) SELECT id, '', $1 FROM donors WHERE id % $2 = 0")
+            .bind(now).bind(EVERY).execute(pool).await.unwrap();
+        sqlx::query_scalar("INSERT INTO places (name, address) VALUES ('Центр крови', 'ул. Донорская, 1') RETURNING id")
+            .fetch_one(pool).await.unwrap()
+    });
+    let subscribed = donors / EVERY;
+    let planner = support::staff_api(&server, "planner@centre.example", "planner", "planner-long-phrase-1").await;
+    let need = Some("100".to_owned());
+    let open = CreateCell {
+        date: (support::fixture::moscow_today() + Days::new(2)).to_string(),
+        donation_type: Some("plasma".into()),
+        place_id: Some(place.to_string()),
+        first_time: "08:00".into(),
+        last_time: "12:45".into(),
+        step_minutes: "15".into(),
+        places_per_time: "50".into(),
+        need_o_pos: need.clone(),
+        need_o_neg: need.clone(),
+        need_a_pos: need.clone(),
+        need_a_neg: need.clone(),
+        need_b_pos: need.clone(),
+        need_b_neg: need.clone(),
+        need_ab_pos: need.clone(),
+        need_ab_neg: need,
+        kell_negative_only: None,
+    };
+    let started = Instant::now();
+    planner.call(open).await.expect("the planner opens the cell");
+    let clicked = started.elapsed();
+    let queued = || async {
+        on_db!(&db, pool => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM mail_outbox WHERE list_unsubscribe IS NOT NULL")
+            .fetch_one(pool).await.unwrap())
+    };
+    let deadline = started + Duration::from_secs(300);
+    let mut n = queued().await;
+    while n < subscribed && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        n = queued().await;
+    }
+    let all_in = started.elapsed();
+    println!("== {backend:?}: alerts fan-out, {donors} donors, {subscribed} subscribed, a cell needing every group ==");
+    println!("  planner's request      {:.0} ms", ms(clicked));
+    println!(
+        "  alerts queued          {n} of {subscribed} in {:.2} s ({:.0} per second)",
+        all_in.as_secs_f64(),
+        n as f64 / all_in.as_secs_f64()
+    );
+    assert_eq!(n, subscribed, "every subscriber who could book gets one alert");
+}
+
 #[tokio::main]
 async fn main() {
     let c = config();
     for backend in c.backends.clone() {
-        run(backend, &c).await;
+        if !c.fan_out_only {
+            run(backend, &c).await;
+        }
+        fan_out(backend, 50_000).await;
     }
 }

@@ -6,14 +6,17 @@ use crate::ui::pages::admin::AdminPage;
 use crate::ui::pages::audit::AuditPage;
 use crate::ui::pages::book::BookPage;
 use crate::ui::pages::cabinet::CabinetPage;
+use crate::ui::pages::email_links::{AlertsOffPage, CancelByLinkPage};
 use crate::ui::pages::intervals::IntervalsPage;
 use crate::ui::pages::login::{ConfirmEmailPage, LoginPage, ResendPage};
 use crate::ui::pages::moderation::ModerationPage;
+use crate::ui::pages::my_data::{AccountDeletedPage, MyDataPage};
 use crate::ui::pages::password::{ForgotPasswordPage, ResetPasswordPage};
 use crate::ui::pages::places::PlacesPage;
 use crate::ui::pages::planning::PlanningPage;
 use crate::ui::pages::reception::ReceptionPage;
 use crate::ui::pages::register::{RegisterPage, RegisteredPage};
+use crate::ui::pages::sessions::SessionsPage;
 use crate::ui::pages::staff::StaffHomePage;
 use crate::ui::pages::staff_password::StaffPasswordPage;
 use crate::ui::pages::{home::HomePage, not_found::NotFound};
@@ -98,6 +101,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/confirm-email/resend") view=ResendPage ssr=SsrMode::Async />
                     <Route path=path!("/cabinet") view=CabinetPage ssr=SsrMode::Async />
                     <Route path=path!("/cabinet/book/:cell") view=BookPage ssr=SsrMode::Async />
+                    <Route path=path!("/cabinet/sessions") view=SessionsPage ssr=SsrMode::Async />
+                    <Route path=path!("/cabinet/data") view=MyDataPage ssr=SsrMode::Async />
+                    <Route path=path!("/account/deleted") view=AccountDeletedPage ssr=SsrMode::Async />
+                    <Route path=path!("/alerts/off") view=AlertsOffPage ssr=SsrMode::Async />
+                    <Route path=path!("/booking/cancel") view=CancelByLinkPage ssr=SsrMode::Async />
                     <Route path=path!("/password/forgot") view=ForgotPasswordPage ssr=SsrMode::Async />
                     <Route path=path!("/password/reset") view=ResetPasswordPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/admin") view=AdminPage ssr=SsrMode::Async />
@@ -108,6 +116,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff/places") view=PlacesPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/reception") view=ReceptionPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/password") view=StaffPasswordPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/sessions") view=SessionsPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/:area") view=StaffHomePage ssr=SsrMode::Async />
                 </Routes>
                 </Show>

@@ -1,6 +1,8 @@
 //! All UI text, in Russian (the default) and English. A struct rather than string keys:
 //! the compiler refuses a text that one language lacks, and nothing is loaded at run time.
 
+pub mod rights;
+
 use crate::domain::account::{EmailError, PasswordError};
 use crate::domain::donor_code::DonorCodeError;
 use crate::domain::Locale;

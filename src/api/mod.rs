@@ -9,5 +9,6 @@ pub mod intervals;
 pub mod moderation;
 pub mod places;
 pub mod planning;
+pub mod privacy;
 pub mod profile;
 pub mod staff;

@@ -2,7 +2,7 @@
 //! everything the system holds about a donor (the export under 152-ФЗ).
 
 use crate::domain::{BloodProfile, BookingStatus, DonationType, RejectionReason};
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// One live session of the caller. `handle` names it for ending it (a prefix of the stored
@@ -13,7 +13,16 @@ pub struct SessionView {
     pub device: String,
     pub started_at: DateTime<Utc>,
     pub last_seen_at: DateTime<Utc>,
+    /// The same two instants on the centre's clock, for the page (the client has no time zones).
+    pub started_local: NaiveDateTime,
+    pub last_seen_local: NaiveDateTime,
     pub current: bool,
+}
+
+/// The caller's sessions, the most recently used first.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SessionList {
+    pub sessions: Vec<SessionView>,
 }
 
 /// "Tell me when my group is needed": off, or on for these types (empty: every type).
@@ -85,6 +94,8 @@ pub struct AccountEvent {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DonorData {
     pub exported_at: DateTime<Utc>,
+    /// The centre's time zone: dates are its calendar days, instants are UTC.
+    pub time_zone: String,
     pub profile: ProfileRecord,
     pub consent: ConsentRecord,
     pub alerts: AlertsView,

@@ -44,7 +44,7 @@ pub mod limits {
 }
 
 /// Counts an attempt under these limits, or refuses it with the time to wait.
-fn throttle(state: &AppState, checks: &[(Limit, &str)]) -> Result<Counted, AppError> {
+pub(crate) fn throttle(state: &AppState, checks: &[(Limit, &str)]) -> Result<Counted, AppError> {
     state.throttle.attempt(checks, state.clock.now()).map_err(|retry_after_secs| {
         tracing::warn!(retry_after_secs, limit = checks.first().map(|(l, _)| l.name), "throttled");
         AppError::RateLimited { retry_after_secs }

@@ -106,6 +106,19 @@ where
     .await
 }
 
+/// Anyone logged in, donor or staff (also staff who must change their password): for what
+/// is about their own account only (sessions).
+pub async fn account<T, Fut>(body: impl FnOnce(Call, AccountId) -> Fut) -> Result<T, AppError>
+where
+    Fut: Future<Output = Result<T, AppError>>,
+{
+    run(|call| async move {
+        let principal = request::principal(&call.state, &call.parts).await?.ok_or(AppError::Unauthorized)?;
+        body(call, principal.account()).await
+    })
+    .await
+}
+
 /// Any staff member, also one who must change their password: their own account only.
 pub async fn staff_self<T, Fut>(body: impl FnOnce(Call, Staff) -> Fut) -> Result<T, AppError>
 where

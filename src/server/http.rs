@@ -116,7 +116,13 @@ pub async fn security_headers(State(state): State<AppState>, mut request: Reques
 /// `Sec-Fetch-Site` (or at least `Origin`) on such requests; clients that send neither are
 /// not browsers and carry no ambient cookies of a victim.
 pub async fn cross_site_guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    if is_safe_method(request.method()) || is_same_site_request(request.headers(), &state.settings.public_url()) {
+    // RFC 8058's one-click unsubscribe is posted by mail clients from anywhere; it uses no
+    // cookie, only the link's signature.
+    let signed_link = request.uri().path() == super::links::ALERTS_ONE_CLICK_PATH;
+    if signed_link
+        || is_safe_method(request.method())
+        || is_same_site_request(request.headers(), &state.settings.public_url())
+    {
         next.run(request).await
     } else {
         tracing::warn!(path = %request.uri().path(), "cross-site request refused");

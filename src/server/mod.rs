@@ -24,6 +24,7 @@ pub mod notices;
 pub mod place_cli;
 pub mod places;
 pub mod planning;
+pub mod privacy;
 pub mod readiness;
 pub mod reception;
 pub mod request;

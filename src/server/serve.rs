@@ -53,6 +53,8 @@ pub fn router(state: AppState) -> Router {
         .route("/lang/{code}", get(switch_language))
         .route("/events", get(super::events::stream))
         .route("/staff/reception.csv", get(super::reception::download))
+        .route("/cabinet/data.json", get(super::privacy::download_data))
+        .route(super::links::ALERTS_ONE_CLICK_PATH, axum::routing::post(super::privacy::one_click_unsubscribe))
         .leptos_routes_with_context(&state, routes, page_context.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
@@ -125,8 +127,8 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     .spawn();
     super::retention::spawn(state.clone());
     super::retention::spawn_release(state.clone());
-    // The notice jobs (`server::notices::spawn`) start once their pages and tests land
-    // (issue 14); until then `donor-booking notify` runs one round by hand.
+    // Reminders and "your group is needed" alerts (`donor-booking notify` runs one round).
+    super::notices::spawn(state.clone());
     state.events.spawn_listener(&state.db, state.heartbeats.clone());
     let listener = tokio::net::TcpListener::bind(settings.site_addr)
         .await

@@ -32,8 +32,14 @@ pub fn Header() -> impl IntoView {
                         SessionInfo::Donor { .. } => ("/cabinet", t.nav_cabinet),
                         SessionInfo::Staff { role } => (role.home_path(), t.nav_staff),
                     };
+                    // Staff have no cabinet: their sessions are one header link away.
+                    let sessions = matches!(info, SessionInfo::Staff { .. }).then(|| {
+                        let r = crate::i18n::rights::rights_texts(locale);
+                        view! { <a class="site-nav__link" href="/staff/sessions">{r.sessions_title}</a> }
+                    });
                     view! {
                         <a class="site-nav__link" href=href>{label}</a>
+                        {sessions}
                         <ActionForm action=logout attr:class="inline-form">
                             <button type="submit" class="button button--small button--secondary">{t.nav_logout}</button>
                         </ActionForm>

@@ -1,6 +1,7 @@
 //! Pages and components. No SQL and no business rules here: the domain decides, the UI shows.
 
 pub mod access;
+pub mod alerts;
 pub mod booking;
 pub mod bundle;
 pub mod cells;

@@ -8,6 +8,7 @@ mod support;
 
 mod accounts;
 mod booking;
+mod donor_rights;
 mod eligibility;
 mod faults;
 mod foundation;

@@ -183,6 +183,7 @@ pub async fn list_of(
     account: AccountId,
     current: Option<&str>,
     now: DateTime<Utc>,
+    tz: chrono_tz::Tz,
     locale: crate::domain::Locale,
 ) -> Result<Vec<crate::model::privacy::SessionView>, sqlx::Error> {
     let (column, id) = owner_column(account);
@@ -200,6 +201,8 @@ pub async fn list_of(
             device: crate::domain::device::describe(r.user_agent.as_deref(), locale),
             started_at: r.created_at,
             last_seen_at: r.last_seen_at,
+            started_local: r.created_at.with_timezone(&tz).naive_local(),
+            last_seen_local: r.last_seen_at.with_timezone(&tz).naive_local(),
             current: current.as_deref() == Some(r.id_hash.as_str()),
         })
         .collect())

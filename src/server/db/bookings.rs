@@ -456,6 +456,20 @@ pub async fn donor_records(
     rows.into_iter().map(|r| r.record(now_local)).collect()
 }
 
+/// One booking as its donor sees it, and whose it is (for a link from an e-mail).
+pub async fn record_with_owner(
+    db: &Db,
+    booking_id: i64,
+    now_local: NaiveDateTime,
+) -> Result<Option<(i64, BookingRecord)>, sqlx::Error> {
+    let owner: Option<i64> = on_pool!(db, pool => sqlx::query_scalar("SELECT donor_id FROM bookings WHERE id = $1")
+        .bind(booking_id).fetch_optional(pool).await?);
+    let Some(donor_id) = owner else { return Ok(None) };
+    let row: Option<RecordRow> = on_pool!(db, pool => sqlx::query_as(&format!("{RECORDS} WHERE b.id = $1"))
+        .bind(booking_id).fetch_optional(pool).await?);
+    Ok(row.map(|r| r.record(now_local)).transpose()?.map(|record| (donor_id, record)))
+}
+
 #[derive(Debug)]
 pub enum CancelOutcome {
     Cancelled(BookingFacts),

@@ -11,6 +11,7 @@ pub mod moderation;
 pub mod notices;
 pub mod places;
 pub mod planning;
+pub mod privacy;
 pub mod security;
 
 use anyhow::{bail, Context};

@@ -33,6 +33,7 @@ pub fn AdminPage() -> impl IntoView {
             <a href="/staff/intervals">{t.intervals_title}</a>
             <a href="/staff/audit">{t.audit_title}</a>
             <a href="/staff/password">{t.staff_my_password}</a>
+            <a href="/staff/sessions">{crate::i18n::rights::rights_texts(use_locale()).sessions_title}</a>
         </nav>
         <Transition>
             {move || Suspend::new(async move {

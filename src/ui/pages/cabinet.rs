@@ -8,6 +8,7 @@ use crate::domain::{Coded, Labelled};
 use crate::i18n::texts;
 use crate::model::cells::{CellsView, Eligibility};
 use crate::ui::access::{refused, SessionEndedMessage};
+use crate::ui::alerts::AlertsForm;
 use crate::ui::booking::{BookingDialog, MyBookings};
 use crate::ui::cells::{BookingContext, CellsByDay};
 use crate::ui::forms::{ErrorSummary, FormError, TextField};
@@ -27,6 +28,7 @@ pub fn CabinetPage() -> impl IntoView {
     let flag = move |name: &str| query.read_untracked().get(name).is_some();
     let (booked, cancelled) = (flag("booked"), flag("cancelled"));
     let (code_saved, password_changed) = (flag("code_saved"), flag("password_changed"));
+    let alerts_saved = flag("alerts_saved");
     let profile = Resource::new(|| (), |_| my_profile());
     view! {
         <Title text=t.cabinet_title />
@@ -55,10 +57,12 @@ pub fn CabinetPage() -> impl IntoView {
                                         </dl>
                                         <p class="muted">{t.readonly_note}</p>
                                     </section>
+                                    <AlertsForm saved=alerts_saved />
                                     <div class="panel-grid">
                                         <DonorCodeForm current=p.donor_code.clone() saved=code_saved />
                                         <PasswordForm changed=password_changed />
                                     </div>
+                                    <AccountLinks />
                                 </div>
                                 <div hidden data-session-ended><SessionEndedMessage /></div>
                                 <BookingDialog />
@@ -173,6 +177,21 @@ fn EligibilityPanel(eligibility: Eligibility) -> impl IntoView {
                 }).collect_view()}
             </dl>
             <p class="muted">{t.eligibility_note}</p>
+        </section>
+    }
+}
+
+/// Where the donor sees their sessions and their data (and deletes the account).
+#[component]
+fn AccountLinks() -> impl IntoView {
+    let r = crate::i18n::rights::rights_texts(use_locale());
+    view! {
+        <section class="panel" aria-labelledby="account-links-title">
+            <h2 id="account-links-title">{r.account_panel_title}</h2>
+            <ul class="link-list">
+                <li><a href="/cabinet/sessions" rel="external" data-testid="sessions-link">{r.sessions_link}</a></li>
+                <li><a href="/cabinet/data" rel="external" data-testid="data-link">{r.data_link}</a></li>
+            </ul>
         </section>
     }
 }
