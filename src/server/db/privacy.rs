@@ -104,7 +104,8 @@ pub async fn donations_on_record(db: &Db, donor_id: i64) -> Result<Vec<DonationO
 
 /// The e-mails to the address still kept (bodies are deleted once sent), newest first.
 pub async fn mail_to(db: &Db, email: &str) -> Result<Vec<MailOnRecord>, sqlx::Error> {
-    let rows: Vec<(String, String, DateTime<Utc>, Option<DateTime<Utc>>)> = on_pool!(db, pool => sqlx::query_as(
+    type MailRow = (String, String, DateTime<Utc>, Option<DateTime<Utc>>);
+    let rows: Vec<MailRow> = on_pool!(db, pool => sqlx::query_as(
         "SELECT subject, status, created_at, sent_at FROM mail_outbox WHERE recipient = $1 ORDER BY id DESC",
     ).bind(email).fetch_all(pool).await?);
     Ok(rows
