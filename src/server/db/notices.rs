@@ -209,7 +209,9 @@ pub async fn subscribers(
 }
 
 /// Queues each donor's alert, in transactions of a few hundred, only for donors not yet
-/// alerted `today` (another cell's fan-out may have come first). Returns how many it queued.
+/// alerted `today` (another cell's fan-out may have come first). Two statements a chunk (claim
+/// the day's alert, insert the claimed e-mails), not two a donor: 10,000 subscribers are a
+/// few dozen round trips. Returns how many it queued.
 pub async fn send_alerts(
     db: &Db,
     alerts: &[(i64, Email, String)],
@@ -219,19 +221,36 @@ pub async fn send_alerts(
     let mut sent = 0;
     for chunk in alerts.chunks(500) {
         sent += in_write_tx!(db, tx => {
-            let mut n = 0;
-            for (donor_id, email, message_id) in chunk {
-                let claimed = sqlx::query(
-                    "UPDATE need_alerts SET last_sent_on = $2 \
-                     WHERE donor_id = $1 AND (last_sent_on IS NULL OR last_sent_on < $2)",
-                )
-                .bind(donor_id).bind(today).execute(&mut *tx).await?.rows_affected() == 1;
-                if claimed {
-                    outbox::enqueue(&mut *tx, email, message_id, now).await?;
-                    n += 1;
-                }
+            let mut claim = sqlx::QueryBuilder::new("UPDATE need_alerts SET last_sent_on = ");
+            claim.push_bind(today).push(" WHERE (last_sent_on IS NULL OR last_sent_on < ");
+            claim.push_bind(today).push(") AND donor_id IN (");
+            let mut ids = claim.separated(", ");
+            for (donor_id, _, _) in chunk {
+                ids.push_bind(*donor_id);
             }
-            n
+            claim.push(") RETURNING donor_id");
+            let claimed: Vec<i64> = claim.build_query_scalar().fetch_all(&mut *tx).await?;
+            let claimed: std::collections::HashSet<i64> = claimed.into_iter().collect();
+            let queued: Vec<_> = chunk.iter().filter(|(id, _, _)| claimed.contains(id)).collect();
+            if !queued.is_empty() {
+                let mut insert = sqlx::QueryBuilder::new(
+                    "INSERT INTO mail_outbox (recipient, subject, text_body, html_body, message_id, status, \
+                     next_attempt_at, created_at, list_unsubscribe) ",
+                );
+                insert.push_values(&queued, |mut row, (_, email, message_id)| {
+                    row.push_bind(email.to.clone())
+                        .push_bind(email.subject.clone())
+                        .push_bind(email.text.clone())
+                        .push_bind(email.html.clone())
+                        .push_bind(message_id.clone())
+                        .push("'queued'")
+                        .push_bind(now)
+                        .push_bind(now)
+                        .push_bind(email.list_unsubscribe.clone());
+                });
+                insert.build().execute(&mut *tx).await?;
+            }
+            queued.len()
         });
     }
     Ok(sent)
