@@ -6,6 +6,7 @@ use crate::ui::pages::admin::AdminPage;
 use crate::ui::pages::audit::AuditPage;
 use crate::ui::pages::book::BookPage;
 use crate::ui::pages::cabinet::CabinetPage;
+use crate::ui::pages::donors::{DonorCardPage, DonorSearchPage};
 use crate::ui::pages::email_links::{AlertsOffPage, CancelByLinkPage};
 use crate::ui::pages::intervals::IntervalsPage;
 use crate::ui::pages::login::{ConfirmEmailPage, LoginPage, ResendPage};
@@ -117,6 +118,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff/reception") view=ReceptionPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/password") view=StaffPasswordPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/sessions") view=SessionsPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/donors") view=DonorSearchPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/donors/:id") view=DonorCardPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/:area") view=StaffHomePage ssr=SsrMode::Async />
                 </Routes>
                 </Show>

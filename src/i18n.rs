@@ -1,6 +1,7 @@
 //! All UI text, in Russian (the default) and English. A struct rather than string keys:
 //! the compiler refuses a text that one language lacks, and nothing is loaded at run time.
 
+pub mod donors;
 pub mod rights;
 
 use crate::domain::account::{EmailError, PasswordError};

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod booking;
 pub mod cells;
 pub mod centre;
+pub mod donors;
 pub mod intervals;
 pub mod moderation;
 pub mod places;

@@ -39,6 +39,64 @@ pub enum Rule {
     R7,
 }
 
+impl Rule {
+    pub const ALL: [Rule; 8] = [Rule::R1, Rule::R2, Rule::R3, Rule::R4, Rule::R5, Rule::Interval, Rule::R6, Rule::R7];
+
+    /// The stored name of a rule (a refusal's `rule`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Rule::R1 => "R1",
+            Rule::R2 => "R2",
+            Rule::R3 => "R3",
+            Rule::R4 => "R4",
+            Rule::R5 => "R5",
+            Rule::Interval => "interval",
+            Rule::R6 => "R6",
+            Rule::R7 => "R7",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Rule> {
+        Rule::ALL.into_iter().find(|r| r.code() == code)
+    }
+
+    /// What the rule is about, in a few words (a registrar's list of refusals).
+    pub fn short(self, locale: Locale) -> &'static str {
+        match (locale, self) {
+            (Locale::Ru, Rule::R1) => "R1: почта не подтверждена",
+            (Locale::En, Rule::R1) => "R1: e-mail not confirmed",
+            (Locale::Ru, Rule::R2) => "R2: группа не нужна в ячейке",
+            (Locale::En, Rule::R2) => "R2: group not needed in the cell",
+            (Locale::Ru, Rule::R3) => "R3: уже есть активная запись",
+            (Locale::En, Rule::R3) => "R3: already has an active booking",
+            (Locale::Ru, Rule::R4) => "R4: отменил запись сегодня",
+            (Locale::En, Rule::R4) => "R4: cancelled a booking today",
+            (Locale::Ru, Rule::R5) => "R5: менее 10 дней после донации",
+            (Locale::En, Rule::R5) => "R5: under 10 days since a donation",
+            (Locale::Ru, Rule::Interval) => "Интервал между донациями",
+            (Locale::En, Rule::Interval) => "Interval between donations",
+            (Locale::Ru, Rule::R6) => "R6: запись устарела",
+            (Locale::En, Rule::R6) => "R6: record too old",
+            (Locale::Ru, Rule::R7) => "R7: нет свободных мест",
+            (Locale::En, Rule::R7) => "R7: no free place",
+        }
+    }
+}
+
+#[cfg(test)]
+mod rule_code_tests {
+    use super::*;
+
+    #[test]
+    fn every_rule_round_trips_its_code() {
+        for rule in Rule::ALL {
+            assert_eq!(Rule::from_code(rule.code()), Some(rule));
+            assert!(!rule.short(Locale::Ru).is_empty() && !rule.short(Locale::En).is_empty());
+        }
+        assert_eq!(Rule::from_code("R9"), None);
+    }
+}
+
 /// A booking refused by a rule; `until` is the first day booking becomes possible, when known.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Blocked {

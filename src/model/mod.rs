@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod booking;
 pub mod cells;
+pub mod donors;
 pub mod moderation;
 pub mod planning;
 pub mod privacy;

@@ -75,10 +75,19 @@ pub async fn book(
             // Lost a race against the same donor's identical request: that one is the answer.
             match bookings::active_booking(&state.db, donor_id).await? {
                 Some((id, cell, at)) if cell == cell_id && at == start => Ok(id),
-                _ => Err(AppError::Blocked(blocked)),
+                _ => {
+                    super::db::donors::record_refusal(&state.db, donor_id, None, Rule::R3, cell_id, state.clock.now())
+                        .await;
+                    Err(AppError::Blocked(blocked))
+                }
             }
         }
-        BookOutcome::Refused(Refusal::Rule(blocked)) => Err(AppError::Blocked(blocked)),
+        BookOutcome::Refused(Refusal::Rule(blocked)) => {
+            // A registrar on the phone asks later why the donor could not book.
+            super::db::donors::record_refusal(&state.db, donor_id, None, blocked.rule, cell_id, state.clock.now())
+                .await;
+            Err(AppError::Blocked(blocked))
+        }
         BookOutcome::Refused(Refusal::TimeTaken) => Err(AppError::Blocked(Blocked::by(Rule::R7))),
         BookOutcome::Refused(Refusal::GroupFilled) => Err(AppError::Conflict { message: t.book_group_filled.into() }),
         BookOutcome::Refused(Refusal::Unavailable) => Err(AppError::Conflict { message: t.book_unavailable.into() }),

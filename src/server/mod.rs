@@ -10,6 +10,7 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod donors;
 pub mod errors;
 pub mod events;
 pub mod form_echo;

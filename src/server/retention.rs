@@ -20,6 +20,14 @@ pub async fn purge_once(db: &Db, tz: Tz, now: DateTime<Utc>) -> Result<u64, sqlx
     let cutoff = retention_cutoff(local_date(now, tz));
     let purged = purge_before(db, cutoff, now).await?;
     tracing::info!(purged, %cutoff, "purged old bookings (R6)");
+    // The refusals of the same days go with them (the centre's midnight of the cutoff day).
+    let cutoff_instant = cutoff
+        .and_hms_opt(0, 0, 0)
+        .and_then(|midnight| midnight.and_local_timezone(tz).earliest())
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or(now);
+    let refusals = super::db::donors::purge_refusals(db, cutoff_instant).await?;
+    tracing::info!(refusals, "purged old refusals (R6)");
     let expired = purge_expired(db, now).await?;
     tracing::info!(
         outbox = expired.outbox,

@@ -9,6 +9,7 @@ mod support;
 mod accounts;
 mod booking;
 mod donor_rights;
+mod donors;
 mod eligibility;
 mod faults;
 mod foundation;

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod bookings;
 pub mod cells;
+pub mod donors;
 pub mod housekeeping;
 pub mod intervals;
 pub mod moderation;

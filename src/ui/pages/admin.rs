@@ -30,6 +30,7 @@ pub fn AdminPage() -> impl IntoView {
             <a href="/staff/planning">{t.planning_title_link}</a>
             <a href="/staff/moderation">{t.moderation_title}</a>
             <a href="/staff/reception">{t.reception_title}</a>
+            <a href="/staff/donors">{crate::i18n::donors::donor_texts(use_locale()).title}</a>
             <a href="/staff/intervals">{t.intervals_title}</a>
             <a href="/staff/audit">{t.audit_title}</a>
             <a href="/staff/password">{t.staff_my_password}</a>

@@ -2,6 +2,7 @@ pub mod admin;
 pub mod audit;
 pub mod book;
 pub mod cabinet;
+pub mod donors;
 pub mod email_links;
 pub mod home;
 pub mod intervals;

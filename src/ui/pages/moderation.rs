@@ -39,7 +39,7 @@ pub fn ModerationPage() -> impl IntoView {
     view! {
         <Title text=t.moderation_title />
         <h1>{t.moderation_title}</h1>
-        <p class="muted">{t.moderation_lead}" "<a href="/staff/reception">{t.reception_title}</a></p>
+        <p class="muted">{t.moderation_lead}" "<a href="/staff/reception">{t.reception_title}</a>" · "<a href="/staff/donors">{crate::i18n::donors::donor_texts(locale).title}</a></p>
         <Filters status=param("status") date=param("date") kind=param("type") />
         <div aria-live="polite">
             <ErrorSummary error=decide_error />

@@ -1,0 +1,28 @@
+import { expect, test } from './fixtures';
+import { expectAccessible, expectHydrated, expectNoHorizontalScroll } from './helpers';
+
+test('a registrar finds a donor by part of the address and opens their page', async ({ page }) => {
+  await page.goto('/login');
+  await page.getByLabel('Электронная почта').fill('registrar@demo.donor.local');
+  await page.getByLabel('Пароль').fill('demo-registrar-passphrase');
+  await page.getByRole('button', { name: 'Войти' }).click();
+  await expect(page).toHaveURL(/\/staff\/moderation$/);
+  await expectHydrated(page);
+  await page.getByRole('link', { name: 'Доноры' }).first().click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Доноры' })).toBeVisible();
+  await page.getByLabel('Почта или код донора').fill('ab');
+  await page.getByRole('button', { name: 'Найти' }).click();
+  await expect(page.getByText('Введите не меньше трёх символов.')).toBeVisible();
+  await page.getByLabel('Почта или код донора').fill('PLASMA-DONOR@');
+  await page.getByRole('button', { name: 'Найти' }).click();
+  const hits = page.getByTestId('donor-hits');
+  await expect(hits.locator('li')).toHaveCount(1);
+  await expectAccessible(page);
+  await hits.getByRole('link', { name: 'plasma-donor@demo.donor.local' }).click();
+  await expect(page.getByTestId('donor-email')).toHaveText('plasma-donor@demo.donor.local');
+  // Gave plasma twelve days ago: the page says from when each type can be booked.
+  await expect(page.getByTestId('donor-eligibility')).toContainText('Последняя донация');
+  await expect(page.getByTestId('donor-eligibility').locator('[data-type="plasma"] dd')).toContainText(/с \d\d\.\d\d\.\d{4}|можно уже сейчас/);
+  await expectAccessible(page);
+  await expectNoHorizontalScroll(page);
+});

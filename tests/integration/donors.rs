@@ -1,0 +1,72 @@
+//! Issue 15, the registrar's side of a phone call: finding a donor and reading why they
+//! cannot book — on both backends. Planners never see donors.
+
+use crate::support::api::rule_of;
+use crate::support::fixture::{moscow_today, Fixture};
+use crate::support::{run_cli, staff_api, Backend, ServerOptions};
+use donor_booking::api::booking::CancelBooking;
+use donor_booking::api::donors::{DonorPage, FindDonors};
+use donor_booking::domain::{DonationType, Rule};
+use donor_booking::error::AppError;
+
+async fn a_registrar_finds_a_donor_and_sees_why_they_cannot_book(backend: Backend) {
+    let f = Fixture::start_with(backend, ServerOptions { demo_data: false, ..Default::default() }).await;
+    let cell = f.cell(3, DonationType::Plasma, &[("09:00", 2), ("09:30", 2)], 4).await;
+    let (donor, api) = f.donor("caller").await;
+    f.donors("bystander", 2, crate::support::fixture::A_POS).await;
+    f.gave(donor, 40, DonationType::WholeBlood).await;
+    let booking = api.book(cell, "09:00").await.unwrap();
+    api.call(CancelBooking { booking_id: booking }).await.unwrap();
+    assert_eq!(rule_of(&api.book(cell, "09:30").await).0, Rule::R4, "R4 refuses the second try");
+
+    let registrar = staff_api(&f.server, "registrar@centre.example", "registrar", "registrar-long-phrase-1").await;
+    // By part of the address, any case; by part of the donor code.
+    let hits = registrar.call(FindDonors { q: "CALLER-0@".into() }).await.unwrap();
+    assert_eq!(hits.iter().map(|h| h.id).collect::<Vec<_>>(), [donor]);
+    let by_code = registrar.call(FindDonors { q: "syn0".into() }).await.unwrap();
+    assert_eq!(by_code.len(), 3, "every synthetic donor shares the code");
+    assert_eq!(registrar.call(FindDonors { q: "nobody-here".into() }).await.unwrap(), []);
+    let short = registrar.call(FindDonors { q: " ab ".into() }).await;
+    assert!(matches!(&short, Err(e) if e.field_message("q").is_some()), "{short:?}");
+    // `%` and `_` are letters in a search, not wildcards.
+    assert_eq!(registrar.call(FindDonors { q: "%%%".into() }).await.unwrap(), []);
+
+    // The donor's page: profile, the cancelled booking, the donation, eligibility, the refusal.
+    let card = registrar.call(DonorPage { donor_id: donor }).await.unwrap();
+    assert_eq!(card.donor.email, "caller-0@synthetic.invalid");
+    assert_eq!(card.blocked.map(|b| b.rule), Some(Rule::R4), "blocked until tomorrow");
+    assert_eq!(card.bookings.len(), 1);
+    assert_eq!(card.donations.len(), 1);
+    let plasma = card.eligibility.from.iter().find(|t| t.donation_type == DonationType::Plasma).unwrap();
+    // 40 days after whole blood plasma would be open; R4 (the cancellation) makes it tomorrow.
+    assert_eq!(plasma.from, moscow_today() + chrono::Days::new(1));
+    assert_eq!(card.refusals.len(), 1, "{:?}", card.refusals);
+    assert_eq!(card.refusals[0].rule, Rule::R4);
+    assert_eq!(card.refusals[0].cell_id, Some(cell));
+    assert_eq!(card.refusals[0].by_staff, None, "the donor asked themself");
+    assert_eq!(registrar.call(DonorPage { donor_id: donor + 1000 }).await, Err(AppError::NotFound));
+
+    // Planners and donors never see donors.
+    let planner = staff_api(&f.server, "planner@centre.example", "planner", "planner-long-phrase-1").await;
+    assert_eq!(planner.call(FindDonors { q: "caller".into() }).await, Err(AppError::Forbidden));
+    assert_eq!(planner.call(DonorPage { donor_id: donor }).await, Err(AppError::Forbidden));
+    assert_eq!(api.call(FindDonors { q: "caller".into() }).await, Err(AppError::Forbidden));
+    assert_eq!(f.anonymous().call(DonorPage { donor_id: donor }).await, Err(AppError::Unauthorized));
+
+    // Refusals go with the bookings of their days (R6): an old one is purged, today's stays.
+    let pool = f.server.db.pool().await;
+    let old = match backend {
+        Backend::Sqlite => "datetime('now', '-20 days')",
+        Backend::Postgres => "now() - interval '20 days'",
+    };
+    sqlx::query(&format!("INSERT INTO refusals (donor_id, at, rule, cell_id) VALUES ($1, {old}, 'R5', NULL)"))
+        .bind(donor)
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_eq!(f.count("SELECT COUNT(*) FROM refusals").await, 2);
+    run_cli(&f.server.db, &["purge"]).await;
+    assert_eq!(f.count("SELECT COUNT(*) FROM refusals").await, 1, "the old refusal is purged");
+}
+
+on_both_backends!(a_registrar_finds_a_donor_and_sees_why_they_cannot_book);
