@@ -258,7 +258,7 @@ async fn run(backend: Backend, c: &Config) {
                     let at = time_of(i as u32 % TIMES);
                     if let BookOutcome::Booked(_) = book(
                         &db,
-                        BookRequest { donor_id, cell_id: ceiling_cell, start: at },
+                        BookRequest { donor_id, cell_id: ceiling_cell, start: at, by: None },
                         now,
                         &intervals,
                         &id,

@@ -1,4 +1,5 @@
 import { expect, test } from './fixtures';
+import { registerConfirmAndLogIn, uniqueEmail } from './accounts';
 import { expectAccessible, expectHydrated, expectNoHorizontalScroll } from './helpers';
 
 test('a registrar finds a donor by part of the address and opens their page', async ({ page }) => {
@@ -25,4 +26,30 @@ test('a registrar finds a donor by part of the address and opens their page', as
   await expect(page.getByTestId('donor-eligibility').locator('[data-type="plasma"] dd')).toContainText(/с \d\d\.\d\d\.\d{4}|можно уже сейчас/);
   await expectAccessible(page);
   await expectNoHorizontalScroll(page);
+});
+
+test('a registrar books a caller on the phone and the caller sees it live in the cabinet', async ({ page, browser, baseURL }, info) => {
+  const email = uniqueEmail(info);
+  await registerConfirmAndLogIn(page, email);
+  await expectHydrated(page);
+
+  const staff = await browser.newContext({ baseURL, locale: 'ru-RU', viewport: { width: 1280, height: 860 } });
+  const desk = await staff.newPage();
+  await desk.goto('/login');
+  await desk.getByLabel('Электронная почта').fill('registrar@demo.donor.local');
+  await desk.getByLabel('Пароль').fill('demo-registrar-passphrase');
+  await desk.getByRole('button', { name: 'Войти' }).click();
+  await expect(desk).toHaveURL(/\/staff\/moderation$/);
+  await desk.goto(`/staff/donors?q=${encodeURIComponent(email)}`);
+  await desk.getByTestId('donor-hits').getByRole('link', { name: email }).click();
+  await expect(desk.getByTestId('donor-email')).toHaveText(email);
+  await expectHydrated(desk);
+  const bookable = desk.getByTestId('caller-cells').locator('li:not(:has([data-testid="caller-refused"]))').first();
+  await bookable.getByRole('button', { name: 'Записать' }).click();
+  await expect(desk.getByTestId('caller-booked')).toBeVisible();
+  await expect(desk.getByTestId('donor-bookings')).toContainText('На утверждении');
+  await staff.close();
+
+  // The donor's open cabinet shows the booking without a reload.
+  await expect(page.getByTestId('booking-status').first()).toHaveText('На утверждении', { timeout: 15_000 });
 });

@@ -22,6 +22,12 @@ pub struct DonorTexts {
     pub refused_by_donor: &'static str,
     pub refused_cell: fn(i64, &str) -> String,
     pub none: &'static str,
+    pub caller_title: &'static str,
+    pub caller_lead: &'static str,
+    pub caller_time: &'static str,
+    pub caller_submit: &'static str,
+    pub caller_booked: &'static str,
+    pub caller_no_cells: &'static str,
 }
 
 pub fn donor_texts(locale: Locale) -> &'static DonorTexts {
@@ -51,6 +57,12 @@ static RU: DonorTexts = DonorTexts {
     refused_by_donor: "сам донор",
     refused_cell: |id, date| format!("ячейка №{id}, {date}"),
     none: "Нет.",
+    caller_title: "Записать по телефону",
+    caller_lead: "Те же правила, что и при записи в личном кабинете. Донор получит письмо, если у него есть адрес.",
+    caller_time: "Время",
+    caller_submit: "Записать",
+    caller_booked: "Донор записан.",
+    caller_no_cells: "Открытых ячеек нет.",
 };
 
 static EN: DonorTexts = DonorTexts {
@@ -73,4 +85,10 @@ static EN: DonorTexts = DonorTexts {
     refused_by_donor: "the donor",
     refused_cell: |id, date| format!("cell №{id}, {date}"),
     none: "None.",
+    caller_title: "Book for the caller",
+    caller_lead: "The same rules as a booking in the cabinet. The donor gets an e-mail when they have an address.",
+    caller_time: "Time",
+    caller_submit: "Book",
+    caller_booked: "The donor is booked.",
+    caller_no_cells: "No cells are open.",
 };

@@ -55,10 +55,48 @@ pub async fn book(
     confirmed: bool,
     locale: Locale,
 ) -> Result<i64, AppError> {
+    book_as(state, None, donor_id, cell_id, time, confirmed, locale).await
+}
+
+/// A registrar books a time for a donor on the phone: the same decision and the same
+/// transaction as the donor's own booking (every rule, R7), the refusal written down with the
+/// registrar's name, the booking audited with it, and — where the centre says so
+/// (`CALLER_BOOKING=approved`) — approved at once by that registrar.
+pub async fn book_for_caller(
+    state: &AppState,
+    staff_id: i64,
+    donor_id: i64,
+    cell_id: i64,
+    time: &str,
+    locale: Locale,
+) -> Result<(i64, BookingStatus), AppError> {
+    let booking_id = book_as(state, Some(staff_id), donor_id, cell_id, time, true, locale).await?;
+    if state.settings.caller_booking == "approved" {
+        let decision = crate::domain::moderation::Decision::Approve;
+        match super::moderation::decide(state, staff_id, booking_id, decision, locale).await {
+            Ok(status) => return Ok((booking_id, status)),
+            // Decided meanwhile by someone else: it stays as they left it.
+            Err(AppError::Conflict { .. }) => {}
+            Err(other) => return Err(other),
+        }
+    }
+    Ok((booking_id, BookingStatus::Pending))
+}
+
+/// The donor's booking, asked for by the donor (`by` none) or by a registrar for them.
+async fn book_as(
+    state: &AppState,
+    by: Option<i64>,
+    donor_id: i64,
+    cell_id: i64,
+    time: &str,
+    confirmed: bool,
+    locale: Locale,
+) -> Result<i64, AppError> {
     let start = validate_request(time, confirmed, locale)?;
     let link = cabinet_link(state);
     let intervals = state.intervals.get(&state.db).await?;
-    let request = BookRequest { donor_id, cell_id, start };
+    let request = BookRequest { donor_id, cell_id, start, by };
     let outcome = bookings::book(&state.db, request, state.moment(), &intervals, &message_id(state), |facts| {
         templates::booking_received(&state.centre, facts, &link)
     })
@@ -76,7 +114,7 @@ pub async fn book(
             match bookings::active_booking(&state.db, donor_id).await? {
                 Some((id, cell, at)) if cell == cell_id && at == start => Ok(id),
                 _ => {
-                    super::db::donors::record_refusal(&state.db, donor_id, None, Rule::R3, cell_id, state.clock.now())
+                    super::db::donors::record_refusal(&state.db, donor_id, by, Rule::R3, cell_id, state.clock.now())
                         .await;
                     Err(AppError::Blocked(blocked))
                 }
@@ -84,8 +122,7 @@ pub async fn book(
         }
         BookOutcome::Refused(Refusal::Rule(blocked)) => {
             // A registrar on the phone asks later why the donor could not book.
-            super::db::donors::record_refusal(&state.db, donor_id, None, blocked.rule, cell_id, state.clock.now())
-                .await;
+            super::db::donors::record_refusal(&state.db, donor_id, by, blocked.rule, cell_id, state.clock.now()).await;
             Err(AppError::Blocked(blocked))
         }
         BookOutcome::Refused(Refusal::TimeTaken) => Err(AppError::Blocked(Blocked::by(Rule::R7))),

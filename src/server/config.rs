@@ -149,6 +149,11 @@ pub struct Settings {
     /// the app is a few kilobytes.
     #[arg(long, env = "MAX_BODY_BYTES", default_value_t = 256 * 1024, global = true)]
     pub max_body_bytes: usize,
+    /// A booking a registrar makes for a caller: left `pending` for moderation as usual, or
+    /// `approved` at once (the registrar has checked the donor on the phone).
+    #[arg(long, env = "CALLER_BOOKING", default_value = "pending", global = true,
+          value_parser = ["pending", "approved"])]
+    pub caller_booking: String,
     /// The centre's local hour (0–23) from which the day before a visit its reminder is sent.
     #[arg(long, env = "REMINDER_HOUR", default_value_t = crate::domain::notices::DEFAULT_REMINDER_HOUR, global = true,
           value_parser = clap::value_parser!(u32).range(0..=23))]

@@ -5,7 +5,8 @@ use crate::support::api::rule_of;
 use crate::support::fixture::{moscow_today, Fixture};
 use crate::support::{run_cli, staff_api, Backend, ServerOptions};
 use donor_booking::api::booking::CancelBooking;
-use donor_booking::api::donors::{DonorPage, FindDonors};
+use donor_booking::api::donors::{BookForCaller, CallerCells, DonorPage, FindDonors};
+use donor_booking::domain::BookingStatus;
 use donor_booking::domain::{DonationType, Rule};
 use donor_booking::error::AppError;
 
@@ -69,4 +70,71 @@ async fn a_registrar_finds_a_donor_and_sees_why_they_cannot_book(backend: Backen
     assert_eq!(f.count("SELECT COUNT(*) FROM refusals").await, 1, "the old refusal is purged");
 }
 
-on_both_backends!(a_registrar_finds_a_donor_and_sees_why_they_cannot_book);
+fn for_caller(donor_id: i64, cell_id: i64) -> BookForCaller {
+    BookForCaller { donor_id, cell_id, time: "09:00".into() }
+}
+
+async fn a_registrar_books_for_a_caller_under_the_same_rules(backend: Backend) {
+    let options = ServerOptions { demo_data: false, env: vec![("CALLER_BOOKING", "approved")], ..Default::default() };
+    let f = Fixture::start_with(backend, options).await;
+    let cell = f.cell(2, DonationType::Plasma, &[("09:00", 3)], 3).await;
+    let registrar = staff_api(&f.server, "registrar@centre.example", "registrar", "registrar-long-phrase-1").await;
+
+    // A donor who gave blood three days ago is refused on the phone as in the cabinet; the
+    // refusal names the registrar, and the cell list says why before anyone tries.
+    let (resting, _) = f.donor("resting").await;
+    f.gave(resting, 3, DonationType::WholeBlood).await;
+    let cells = registrar.call(CallerCells { donor_id: resting }).await.unwrap();
+    let why = cells.donor.unwrap().refusal(cell).expect("the cell is refused to this donor");
+    let refused = registrar.call(for_caller(resting, cell)).await;
+    assert_eq!(rule_of(&refused).0, why.rule);
+    let card = registrar.call(DonorPage { donor_id: resting }).await.unwrap();
+    assert_eq!(card.refusals[0].by_staff.as_deref(), Some("registrar@centre.example"));
+
+    // A caller's booking: approved at once (this centre's setting), audited, e-mailed, and
+    // in the donor's own list.
+    let (caller, caller_api) = f.donor("caller").await;
+    let (booking, status) = registrar.call(for_caller(caller, cell)).await.unwrap();
+    assert_eq!(status, BookingStatus::Approved);
+    let rows = caller_api.call(donor_booking::api::booking::MyBookings {}).await.unwrap();
+    assert_eq!((rows[0].record.id, rows[0].record.status), (booking, BookingStatus::Approved));
+    assert_eq!(
+        f.scalar("SELECT COUNT(*) FROM audit_log WHERE booking_id = $1 AND action = 'caller_booking' AND staff_id IS NOT NULL", booking).await,
+        1
+    );
+    f.server.delivered("caller-0@synthetic.invalid", "Запись на донацию подтверждена").await;
+    assert_eq!(rule_of(&registrar.call(for_caller(caller, cell)).await).0, Rule::R3, "one active booking (R3)");
+
+    // The last two places, raced for by five donors in their cabinets and five callers on
+    // the phone: exactly two bookings.
+    let selves = f.donors("self", 5, crate::support::fixture::A_POS).await;
+    let phoned = f.donors("phoned", 5, crate::support::fixture::A_POS).await;
+    let mut tasks = Vec::new();
+    for (_, session) in selves {
+        let api = f.api(&session);
+        tasks.push(tokio::spawn(async move { api.book(cell, "09:00").await.is_ok() }));
+    }
+    for (id, _) in phoned {
+        let registrar = registrar.clone();
+        tasks.push(tokio::spawn(async move { registrar.call(for_caller(id, cell)).await.is_ok() }));
+    }
+    let mut made = 0;
+    for task in tasks {
+        made += usize::from(task.await.unwrap());
+    }
+    assert_eq!(made, 2, "no place given twice, none left unused");
+    assert_eq!(f.scalar("SELECT booked FROM time_slots WHERE cell_id = $1", cell).await, 3);
+    assert_eq!(
+        f.scalar("SELECT COUNT(*) FROM bookings WHERE cell_id = $1 AND status IN ('pending', 'approved')", cell).await,
+        3
+    );
+
+    // Planners do not book for callers.
+    let planner = staff_api(&f.server, "planner@centre.example", "planner", "planner-long-phrase-1").await;
+    assert_eq!(planner.call(for_caller(resting, cell)).await, Err(AppError::Forbidden));
+}
+
+on_both_backends!(
+    a_registrar_finds_a_donor_and_sees_why_they_cannot_book,
+    a_registrar_books_for_a_caller_under_the_same_rules,
+);

@@ -123,12 +123,13 @@ pub struct BookingFacts {
     pub place_address: String,
 }
 
-/// A donor asking for a time in a cell.
+/// A donor asking for a time in a cell (`by`: the registrar asking for them on the phone).
 #[derive(Clone, Copy, Debug)]
 pub struct BookRequest {
     pub donor_id: i64,
     pub cell_id: i64,
     pub start: NaiveTime,
+    pub by: Option<i64>,
 }
 
 #[derive(Debug)]
@@ -191,7 +192,7 @@ pub async fn book(
     if let Some(refusal) = already_full(db, request, now).await? {
         return Ok(BookOutcome::Refused(refusal));
     }
-    let BookRequest { donor_id, cell_id, start } = request;
+    let BookRequest { donor_id, cell_id, start, by } = request;
     let keep = |out: &BookOutcome| matches!(out, BookOutcome::Booked(_));
     let outcome = in_write_tx_keep_if!(db, keep, tx => 'book: {
         let rows: Vec<DonorSnapshotRow> = sqlx::query_as(DONOR_SNAPSHOT).bind(donor_id).fetch_all(&mut *tx).await?;
@@ -256,6 +257,14 @@ pub async fn book(
             }
             Err(e) => return Err(e),
         };
+        if let Some(staff_id) = by {
+            // Booked by a registrar for a caller: audited with the booking, in its transaction.
+            sqlx::query(
+                "INSERT INTO audit_log (at, staff_id, booking_id, donor_id, action, to_status) \
+                 VALUES ($1, $2, $3, $4, 'caller_booking', 'pending')",
+            )
+            .bind(now.utc).bind(staff_id).bind(booking_id).bind(donor_id).execute(&mut *tx).await?;
+        }
         let facts = BookingFacts {
             booking_id,
             cell_id,
@@ -296,7 +305,7 @@ struct FullnessRow {
 /// full at a committed instant; every booking is still decided inside the transaction.
 async fn already_full(
     db: &Db,
-    BookRequest { donor_id, cell_id, start }: BookRequest,
+    BookRequest { donor_id, cell_id, start, .. }: BookRequest,
     now: Moment,
 ) -> Result<Option<Refusal>, sqlx::Error> {
     let rows: Vec<FullnessRow> = on_pool!(db, pool => sqlx::query_as(

@@ -2,7 +2,7 @@
 //! who the caller is, what they have booked and given, from when each donation type is open
 //! to them, and which rules refused them lately.
 
-use crate::api::donors::{donor_page, find_donors};
+use crate::api::donors::{caller_cells, donor_page, find_donors, BookForCaller};
 use crate::domain::{Coded, Labelled};
 use crate::i18n::donors::donor_texts;
 use crate::i18n::texts;
@@ -81,7 +81,9 @@ pub fn DonorCardPage() -> impl IntoView {
     let d = donor_texts(locale);
     let params = use_params_map();
     let id = move || params.read().get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
-    let card = Resource::new(id, donor_page);
+    let book = ServerAction::<BookForCaller>::new();
+    let booked = use_query_map().read_untracked().get("booked").is_some();
+    let card = Resource::new(move || (id(), book.version().get()), |(id, _)| donor_page(id));
     view! {
         <Title text=d.title />
         <p><a href="/staff/donors">{d.card_back}</a></p>
@@ -93,6 +95,77 @@ pub fn DonorCardPage() -> impl IntoView {
                 }
             })}
         </Transition>
+        <CallerBooking donor_id=id() action=book booked />
+    }
+}
+
+/// The open cells as this donor would see them, each bookable one with its free times and a
+/// «Записать» button; the others say which rule refuses them.
+#[component]
+fn CallerBooking(donor_id: i64, action: ServerAction<BookForCaller>, booked: bool) -> impl IntoView {
+    let locale = use_locale();
+    let (t, d) = (texts(locale), donor_texts(locale));
+    let cells = Resource::new(move || action.version().get(), move |_| caller_cells(donor_id));
+    let error: FormError = Signal::derive(move || action.value().get().and_then(Result::err));
+    let done = move || booked || matches!(action.value().get(), Some(Ok(_)));
+    view! {
+        <section class="panel" aria-labelledby="caller-title" data-testid="caller-booking">
+            <h2 id="caller-title">{d.caller_title}</h2>
+            <p class="muted">{d.caller_lead}</p>
+            <div aria-live="polite">
+                <Show when=done>
+                    <p class="success-banner" role="status" data-testid="caller-booked">{d.caller_booked}</p>
+                </Show>
+                <ErrorSummary error />
+            </div>
+            <Transition>
+                {move || Suspend::new(async move {
+                    let view = match cells.await {
+                        Ok(view) => view,
+                        Err(error) => return refused(error),
+                    };
+                    if view.cells.is_empty() {
+                        return view! { <p class="muted">{d.caller_no_cells}</p> }.into_any();
+                    }
+                    let donor = view.donor;
+                    view! {
+                        <ul class="record-list" data-testid="caller-cells">
+                            {view.cells.into_iter().map(|cell| {
+                                let refusal = donor.as_ref().and_then(|v| v.refusal(cell.id));
+                                let heading = format!(
+                                    "{}, {} · {} · {}",
+                                    locale.format_date(cell.date), locale.weekday(cell.date),
+                                    cell.donation_type.label(locale), cell.place_name
+                                );
+                                let body = match refusal {
+                                    Some(blocked) => view! {
+                                        <p class="muted" data-testid="caller-refused">{blocked.message(locale)}</p>
+                                    }.into_any(),
+                                    None => {
+                                        let select_id = format!("caller-time-{}", cell.id);
+                                        view! {
+                                            <ActionForm action attr:class="inline-form caller-form">
+                                                <input type="hidden" name="donor_id" value=donor_id />
+                                                <input type="hidden" name="cell_id" value=cell.id />
+                                                <label for=select_id.clone()>{d.caller_time}</label>
+                                                <select id=select_id name="time">
+                                                    {cell.times.iter().map(|ft| {
+                                                        let hm = crate::domain::calendar::hh_mm(ft.start);
+                                                        view! { <option value=hm.clone()>{format!("{hm} ({})", (t.places_short)(ft.free))}</option> }
+                                                    }).collect_view()}
+                                                </select>
+                                                <button type="submit" class="button button--small">{d.caller_submit}</button>
+                                            </ActionForm>
+                                        }.into_any()
+                                    }
+                                };
+                                view! { <li data-cell=cell.id><strong>{heading}</strong>{body}</li> }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                })}
+            </Transition>
+        </section>
     }
 }
 
