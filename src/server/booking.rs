@@ -75,12 +75,14 @@ pub async fn book_for_caller(
         let decision = crate::domain::moderation::Decision::Approve;
         match super::moderation::decide(state, staff_id, booking_id, decision, locale).await {
             Ok(status) => return Ok((booking_id, status)),
-            // Decided meanwhile by someone else: it stays as they left it.
+            // A repeated request (the booking already decided), or someone decided first:
+            // it stays as it is, and the answer says how it is.
             Err(AppError::Conflict { .. }) => {}
             Err(other) => return Err(other),
         }
     }
-    Ok((booking_id, BookingStatus::Pending))
+    let found = bookings::record_with_owner(&state.db, booking_id, state.now_local()).await?;
+    Ok((booking_id, found.map_or(BookingStatus::Pending, |(_, record)| record.status)))
 }
 
 /// The donor's booking, asked for by the donor (`by` none) or by a registrar for them.

@@ -103,7 +103,10 @@ async fn a_registrar_books_for_a_caller_under_the_same_rules(backend: Backend) {
         1
     );
     f.server.delivered("caller-0@synthetic.invalid", "Запись на донацию подтверждена").await;
-    assert_eq!(rule_of(&registrar.call(for_caller(caller, cell)).await).0, Rule::R3, "one active booking (R3)");
+    let repeated = registrar.call(for_caller(caller, cell)).await.unwrap();
+    assert_eq!(repeated, (booking, BookingStatus::Approved), "a repeated request is the same booking");
+    let other_day = f.cell(4, DonationType::Plasma, &[("09:00", 3)], 3).await;
+    assert_eq!(rule_of(&registrar.call(for_caller(caller, other_day)).await).0, Rule::R3, "one active booking");
 
     // The last two places, raced for by five donors in their cabinets and five callers on
     // the phone: exactly two bookings.
