@@ -139,7 +139,7 @@ fn CallerBooking(donor_id: i64, action: ServerAction<BookForCaller>, booked: boo
                                 );
                                 let body = match refusal {
                                     Some(blocked) => view! {
-                                        <p class="muted" data-testid="caller-refused">{blocked.message(locale)}</p>
+                                        <p class="muted" data-testid="caller-refused"><strong>{blocked.rule.short(locale)}". "</strong>{blocked.message(locale)}</p>
                                     }.into_any(),
                                     None => {
                                         let select_id = format!("caller-time-{}", cell.id);
