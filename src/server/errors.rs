@@ -57,6 +57,14 @@ pub(super) fn reply<T>(result: Result<T, AppError>) -> Result<T, AppError> {
     result
 }
 
+/// An error as the plain answer of a route that is not a server function (a download, a mail
+/// client's one-click post): its status and its message, never cached.
+pub fn plain_response(error: &AppError) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let status = http::StatusCode::from_u16(error.status_code()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+    (status, [(http::header::CACHE_CONTROL, "no-store")], error.to_string()).into_response()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

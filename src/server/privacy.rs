@@ -205,11 +205,7 @@ pub struct LinkQuery {
 pub async fn one_click_unsubscribe(State(state): State<AppState>, Query(q): Query<LinkQuery>) -> Response {
     match alerts_off_by_link(&state, q.id, &q.sig).await {
         Ok(()) => (StatusCode::OK, "unsubscribed").into_response(),
-        Err(AppError::NotFound) => (StatusCode::NOT_FOUND, "no such subscription link").into_response(),
-        Err(error) => {
-            let status = StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            (status, error.to_string()).into_response()
-        }
+        Err(error) => super::errors::plain_response(&error),
     }
 }
 
@@ -237,10 +233,7 @@ pub async fn download_data(State(state): State<AppState>, parts: Parts) -> Respo
             (StatusCode::INTERNAL_SERVER_ERROR, [(header::CACHE_CONTROL, "no-store")]).into_response()
         }
         Err(AppError::Unauthorized) => Redirect::to("/login?next=%2Fcabinet%2Fdata").into_response(),
-        Err(error) => {
-            let status = StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            (status, [(header::CACHE_CONTROL, "no-store")], error.to_string()).into_response()
-        }
+        Err(error) => super::errors::plain_response(&error),
     }
 }
 

@@ -12,7 +12,7 @@ use crate::error::AppError;
 use crate::i18n::texts;
 use crate::model::moderation::{QueueItem, ReceptionDay};
 use axum::extract::{Query, State};
-use axum::http::{header, request::Parts, HeaderValue, StatusCode};
+use axum::http::{header, request::Parts, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 
@@ -109,10 +109,7 @@ pub async fn download(State(state): State<AppState>, parts: Parts, Query(q): Que
             )
                 .into_response()
         }
-        Err(error) => {
-            let status = StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            (status, [(header::CACHE_CONTROL, "no-store")], error.to_string()).into_response()
-        }
+        Err(error) => super::errors::plain_response(&error),
     }
 }
 
