@@ -34,4 +34,19 @@ test('a planner creates a cell from needs and it appears on the public page', as
   const section = page.locator('section.day').filter({ hasText: shown });
   await expect(section.locator('.cell-card')).toHaveCount(1);
   await expect(section.locator('.group-badge')).toHaveText(['0(I) Rh−']);
+
+  // Closed, it leaves the public page; opened again, it is back.
+  await page.goto('/staff/planning');
+  await expectHydrated(page);
+  const card = page.getByTestId('planned-cell').filter({ hasText: shown });
+  await card.getByRole('button', { name: 'Закрыть ячейку' }).click();
+  await expect(card.getByTestId('reopen-cell')).toBeVisible();
+  await page.goto('/?type=platelets');
+  await expect(page.locator('section.day').filter({ hasText: shown }).locator('.cell-card')).toHaveCount(0);
+  await page.goto('/staff/planning');
+  await expectHydrated(page);
+  await card.getByTestId('reopen-cell').click();
+  await expect(card.getByRole('button', { name: 'Закрыть ячейку' })).toBeVisible();
+  await page.goto('/?type=platelets');
+  await expect(section.locator('.cell-card')).toHaveCount(1);
 });

@@ -111,3 +111,22 @@ pub async fn close_cell(cell_id: i64) -> Result<(), AppError> {
     })
     .await
 }
+
+/// Opens a closed cell again: it returns to the public page with its needs and places.
+#[server(endpoint = "reopen_cell")]
+pub async fn reopen_cell(cell_id: i64) -> Result<(), AppError> {
+    use crate::domain::account::{AccountId, StaffRole};
+    use crate::server::db::security::SecurityAction;
+    crate::server::frame::staff(&[StaffRole::Planner], |call, planner| async move {
+        if crate::server::db::planning::reopen_cell(&call.state.db, cell_id, call.now()).await? {
+            crate::server::planning::cell_changed(&call.state, cell_id).await;
+            call.state.alerts_wake.notify_one();
+            let note = format!("№{cell_id}");
+            call.audit(SecurityAction::CellReopen, Some(AccountId::Staff(planner.id)), Some(&note)).await;
+            Ok(())
+        } else {
+            Err(AppError::NotFound)
+        }
+    })
+    .await
+}

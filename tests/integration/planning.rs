@@ -4,7 +4,7 @@
 use crate::support::api::Api;
 use crate::support::{staff_session, Backend, ServerOptions, TestServer};
 use donor_booking::api::cells::OpenCells;
-use donor_booking::api::planning::{CloseCell, CreateCell, PlanningOverview, SetNeed, SetPlaces};
+use donor_booking::api::planning::{CloseCell, CreateCell, PlanningOverview, ReopenCell, SetNeed, SetPlaces};
 use donor_booking::domain::{BloodGroup, Rh};
 use donor_booking::error::AppError;
 use donor_booking::model::cells::CellSummary;
@@ -104,6 +104,21 @@ async fn a_planned_cell_opens_for_its_groups_and_closes(backend: Backend) {
     assert_eq!(cell.needed[0].group, BloodGroup::B);
     assert_eq!(planner.call(CloseCell { cell_id }).await, Ok(()));
     assert!(public_cells(&server, "platelets").await.iter().all(|c| c.id != cell_id));
+
+    // Reopened, it is back with its needs; reopening an open cell is refused; both audited.
+    assert_eq!(planner.call(ReopenCell { cell_id }).await, Ok(()));
+    let cells = public_cells(&server, "platelets").await;
+    let cell = cells.iter().find(|c| c.id == cell_id).expect("public again");
+    assert_eq!(cell.needed[0].group, BloodGroup::B);
+    assert_eq!(planner.call(ReopenCell { cell_id }).await, Err(AppError::NotFound));
+    let audited: i64 = sqlx::query(
+        "SELECT COUNT(*) FROM audit_log WHERE action IN ('plan_close', 'plan_reopen') AND staff_id IS NOT NULL",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap()
+    .get(0);
+    assert_eq!(audited, 2);
 }
 
 async fn planning_input_is_validated(backend: Backend) {
@@ -131,6 +146,7 @@ async fn only_planners_plan(backend: Backend) {
     let anonymous = Api::anonymous(&server.base);
     assert_eq!(registrar.call(PlanningOverview {}).await.map(|_| ()), Err(AppError::Forbidden));
     assert_eq!(registrar.call(CloseCell { cell_id: 1 }).await, Err(AppError::Forbidden));
+    assert_eq!(registrar.call(ReopenCell { cell_id: 1 }).await, Err(AppError::Forbidden));
     assert_eq!(anonymous.call(PlanningOverview {}).await.map(|_| ()), Err(AppError::Unauthorized));
     assert_eq!(anonymous.call(CloseCell { cell_id: 1 }).await, Err(AppError::Unauthorized));
 }

@@ -137,6 +137,14 @@ fn count(n: i64) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
+/// Opens a closed cell again; its alerts are due again (a subscriber may book it now).
+/// Returns whether it was closed.
+pub async fn reopen_cell(db: &Db, cell_id: i64, now: DateTime<Utc>) -> Result<bool, sqlx::Error> {
+    Ok(on_pool!(db, pool => sqlx::query(
+        "UPDATE cells SET closed_at = NULL, alerts_due_at = $1 WHERE id = $2 AND closed_at IS NOT NULL",
+    ).bind(now).bind(cell_id).execute(pool).await?.rows_affected() == 1))
+}
+
 pub async fn close_cell(db: &Db, cell_id: i64, now: DateTime<Utc>) -> Result<bool, sqlx::Error> {
     Ok(on_pool!(db, pool => sqlx::query("UPDATE cells SET closed_at = $1 WHERE id = $2 AND closed_at IS NULL")
         .bind(now).bind(cell_id).execute(pool).await?.rows_affected() == 1))

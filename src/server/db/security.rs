@@ -22,6 +22,7 @@ pub enum SecurityAction {
     CellNeed,
     CellPlaces,
     CellClose,
+    CellReopen,
 }
 
 impl SecurityAction {
@@ -39,6 +40,7 @@ impl SecurityAction {
             SecurityAction::CellNeed => "plan_need",
             SecurityAction::CellPlaces => "plan_places",
             SecurityAction::CellClose => "plan_close",
+            SecurityAction::CellReopen => "plan_reopen",
         }
     }
 }

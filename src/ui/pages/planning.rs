@@ -1,7 +1,7 @@
 //! The planner's page: create cells from hospital needs; see booked vs needed; adjust needs
 //! and places (never below what is booked); close cells.
 
-use crate::api::planning::{planning_overview, CloseCell, CreateCell, SetNeed, SetPlaces};
+use crate::api::planning::{planning_overview, CloseCell, CreateCell, ReopenCell, SetNeed, SetPlaces};
 use crate::domain::blood::{group_rh_label, GROUPS_WITH_RH};
 use crate::domain::{BloodGroup, Coded, DonationType, Labelled, Locale, Rh};
 use crate::i18n::texts;
@@ -24,8 +24,12 @@ pub fn PlanningPage() -> impl IntoView {
     let set_need = ServerAction::<SetNeed>::new();
     let set_places = ServerAction::<SetPlaces>::new();
     let close = ServerAction::<CloseCell>::new();
+    let reopen = ServerAction::<ReopenCell>::new();
     let board = Resource::new(
-        move || (create.version().get(), set_need.version().get(), set_places.version().get(), close.version().get()),
+        move || {
+            let edits = (set_need.version().get(), set_places.version().get());
+            (create.version().get(), edits, close.version().get(), reopen.version().get())
+        },
         |_| planning_overview(),
     );
     let create_error: FormError = Signal::derive(move || create.value().get().and_then(Result::err));
@@ -98,7 +102,7 @@ pub fn PlanningPage() -> impl IntoView {
                                         view! { <p class="muted">{t.planning_no_cells}</p> }.into_any()
                                     } else {
                                         board.cells.into_iter().map(|cell| view! {
-                                            <PlannedCellCard cell locale set_need set_places close />
+                                            <PlannedCellCard cell locale set_need set_places close reopen />
                                         }).collect_view().into_any()
                                     }}
                                 </section>
@@ -126,6 +130,7 @@ fn PlannedCellCard(
     set_need: ServerAction<SetNeed>,
     set_places: ServerAction<SetPlaces>,
     close: ServerAction<CloseCell>,
+    reopen: ServerAction<ReopenCell>,
 ) -> impl IntoView {
     let t = texts(locale);
     let places_now = cell.slots.first().map(|s| s.capacity).unwrap_or(0);
@@ -175,12 +180,21 @@ fn PlannedCellCard(
                     <input type="number" id=format!("places-{id}") name="places_per_time" min="1" max="50" value=places_now />
                     <button type="submit" class="button button--small button--secondary">{t.planning_save}</button>
                 </ActionForm>
-                {(!cell.closed).then(|| view! {
-                    <ActionForm action=close attr:class="inline-edit">
-                        <input type="hidden" name="cell_id" value=id />
-                        <button type="submit" class="button button--small button--secondary">{t.planning_close}</button>
-                    </ActionForm>
-                })}
+                {if cell.closed {
+                    view! {
+                        <ActionForm action=reopen attr:class="inline-edit">
+                            <input type="hidden" name="cell_id" value=id />
+                            <button type="submit" class="button button--small button--secondary" data-testid="reopen-cell">{t.planning_reopen}</button>
+                        </ActionForm>
+                    }.into_any()
+                } else {
+                    view! {
+                        <ActionForm action=close attr:class="inline-edit">
+                            <input type="hidden" name="cell_id" value=id />
+                            <button type="submit" class="button button--small button--secondary">{t.planning_close}</button>
+                        </ActionForm>
+                    }.into_any()
+                }}
             </div>
         </article>
     }
