@@ -71,7 +71,7 @@ pub async fn book_for_caller(
     locale: Locale,
 ) -> Result<(i64, BookingStatus), AppError> {
     let booking_id = book_as(state, Some(staff_id), donor_id, cell_id, time, true, locale).await?;
-    if state.settings.caller_booking == "approved" {
+    if state.settings.caller_booking == super::config::CallerBooking::Approved {
         let decision = crate::domain::moderation::Decision::Approve;
         match super::moderation::decide(state, staff_id, booking_id, decision, locale).await {
             Ok(status) => return Ok((booking_id, status)),

@@ -90,6 +90,15 @@ fn parse_role(value: &str) -> Result<crate::domain::account::StaffRole, String> 
     crate::domain::account::StaffRole::from_code(value).ok_or_else(|| "expected registrar, planner or admin".to_owned())
 }
 
+/// What a registrar's booking for a caller becomes (`CALLER_BOOKING`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum CallerBooking {
+    /// Moderated like a donor's own booking.
+    Pending,
+    /// Approved at once by the registrar who made it.
+    Approved,
+}
+
 #[derive(Args, Debug, Clone)]
 pub struct Settings {
     /// Database: `sqlite://path` (created on first run) or `postgres://user@host/db`.
@@ -151,9 +160,8 @@ pub struct Settings {
     pub max_body_bytes: usize,
     /// A booking a registrar makes for a caller: left `pending` for moderation as usual, or
     /// `approved` at once (the registrar has checked the donor on the phone).
-    #[arg(long, env = "CALLER_BOOKING", default_value = "pending", global = true,
-          value_parser = ["pending", "approved"])]
-    pub caller_booking: String,
+    #[arg(long, env = "CALLER_BOOKING", value_enum, default_value = "pending", global = true)]
+    pub caller_booking: CallerBooking,
     /// The centre's local hour (0–23) from which the day before a visit its reminder is sent.
     #[arg(long, env = "REMINDER_HOUR", default_value_t = crate::domain::notices::DEFAULT_REMINDER_HOUR, global = true,
           value_parser = clap::value_parser!(u32).range(0..=23))]

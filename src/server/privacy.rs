@@ -84,16 +84,16 @@ pub async fn export(
     current: Option<&str>,
     locale: Locale,
 ) -> Result<DonorData, AppError> {
-    let (db, tz) = (&state.db, state.settings.time_zone);
+    let db = &state.db;
     let (profile, consent) = store::profile_and_consent(db, donor_id).await?.ok_or(AppError::Unauthorized)?;
     let mail = store::mail_to(db, &profile.email).await?;
     Ok(DonorData {
         exported_at: state.clock.now(),
         time_zone: state.settings.time_zone.name().to_owned(),
+        sessions: sessions_of(state, AccountId::Donor(donor_id), current, locale).await?.sessions,
         alerts: alerts(state, donor_id).await?,
         bookings: store::bookings_on_record(db, donor_id).await?,
         donations: store::donations_on_record(db, donor_id).await?,
-        sessions: sessions::list_of(db, AccountId::Donor(donor_id), current, state.clock.now(), tz, locale).await?,
         account_events: store::account_events(db, donor_id).await?,
         profile,
         consent,

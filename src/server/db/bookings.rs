@@ -471,12 +471,15 @@ pub async fn record_with_owner(
     booking_id: i64,
     now_local: NaiveDateTime,
 ) -> Result<Option<(i64, BookingRecord)>, sqlx::Error> {
-    let owner: Option<i64> = on_pool!(db, pool => sqlx::query_scalar("SELECT donor_id FROM bookings WHERE id = $1")
-        .bind(booking_id).fetch_optional(pool).await?);
-    let Some(donor_id) = owner else { return Ok(None) };
-    let row: Option<RecordRow> = on_pool!(db, pool => sqlx::query_as(&format!("{RECORDS} WHERE b.id = $1"))
-        .bind(booking_id).fetch_optional(pool).await?);
-    Ok(row.map(|r| r.record(now_local)).transpose()?.map(|record| (donor_id, record)))
+    #[derive(sqlx::FromRow)]
+    struct Owned {
+        donor_id: i64,
+        #[sqlx(flatten)]
+        record: RecordRow,
+    }
+    let sql = format!("{} WHERE b.id = $1", RECORDS.replacen("SELECT ", "SELECT b.donor_id, ", 1));
+    let row: Option<Owned> = on_pool!(db, pool => sqlx::query_as(&sql).bind(booking_id).fetch_optional(pool).await?);
+    row.map(|r| Ok((r.donor_id, r.record.record(now_local)?))).transpose()
 }
 
 #[derive(Debug)]
