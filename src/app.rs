@@ -12,6 +12,8 @@ use crate::ui::pages::intervals::IntervalsPage;
 use crate::ui::pages::login::{ConfirmEmailPage, LoginPage, ResendPage};
 use crate::ui::pages::moderation::ModerationPage;
 use crate::ui::pages::my_data::{AccountDeletedPage, MyDataPage};
+use crate::ui::pages::needs::NeedsPage;
+use crate::ui::pages::new_caller::NewCallerPage;
 use crate::ui::pages::password::{ForgotPasswordPage, ResetPasswordPage};
 use crate::ui::pages::places::PlacesPage;
 use crate::ui::pages::planning::PlanningPage;
@@ -114,11 +116,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff/intervals") view=IntervalsPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/moderation") view=ModerationPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/planning") view=PlanningPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/needs") view=NeedsPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/places") view=PlacesPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/reception") view=ReceptionPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/password") view=StaffPasswordPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/sessions") view=SessionsPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/donors") view=DonorSearchPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/donors/new") view=NewCallerPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/donors/:id") view=DonorCardPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/:area") view=StaffHomePage ssr=SsrMode::Async />
                 </Routes>

@@ -2,6 +2,7 @@
 //! the compiler refuses a text that one language lacks, and nothing is loaded at run time.
 
 pub mod donors;
+pub mod planning;
 pub mod rights;
 
 use crate::domain::account::{EmailError, PasswordError};
@@ -358,7 +359,7 @@ const RU: Texts = Texts {
     audit_filter_reset: "Сбросить фильтр",
     audit_empty: "Записей, подходящих под фильтр, нет.",
     audit_system: "система",
-    audit_action_label: |a| match a { "sec_login" => Some("Вход"), "sec_login_failed" => Some("Неудачная попытка входа"), "sec_logout" => Some("Выход"), "sec_password_change" => Some("Смена пароля"), "sec_password_reset" => Some("Пароль восстановлен по ссылке"), "sec_staff_create" => Some("Сотрудник добавлен"), "sec_staff_disable" => Some("Сотрудник отключён"), "sec_staff_force_password" => Some("Сотруднику назначена смена пароля"), "plan_cell_create" => Some("Ячейка создана"), "plan_need" => Some("Потребность изменена"), "plan_places" => Some("Число мест изменено"), "plan_close" => Some("Ячейка закрыта"), "plan_reopen" => Some("Ячейка открыта снова"), "place_create" => Some("Место добавлено"), "place_update" => Some("Место изменено"), "place_archive" => Some("Место отправлено в архив"), "place_restore" => Some("Место возвращено из архива"), "place_delete" => Some("Место удалено"), "interval_change" => Some("Интервалы между донациями"), "caller_booking" => Some("Запись по телефону"), _ => None },
+    audit_action_label: |a| match a { "sec_login" => Some("Вход"), "sec_login_failed" => Some("Неудачная попытка входа"), "sec_logout" => Some("Выход"), "sec_password_change" => Some("Смена пароля"), "sec_password_reset" => Some("Пароль восстановлен по ссылке"), "sec_staff_create" => Some("Сотрудник добавлен"), "sec_staff_disable" => Some("Сотрудник отключён"), "sec_staff_force_password" => Some("Сотруднику назначена смена пароля"), "plan_cell_create" => Some("Ячейка создана"), "plan_need" => Some("Потребность изменена"), "plan_places" => Some("Число мест изменено"), "plan_close" => Some("Ячейка закрыта"), "plan_reopen" => Some("Ячейка открыта снова"), "plan_times" => Some("Сетка времени изменена"), "plan_copy" => Some("Дни скопированы"), "place_create" => Some("Место добавлено"), "place_update" => Some("Место изменено"), "place_archive" => Some("Место отправлено в архив"), "place_restore" => Some("Место возвращено из архива"), "place_delete" => Some("Место удалено"), "interval_change" => Some("Интервалы между донациями"), "caller_booking" => Some("Запись по телефону"), "caller_register" => Some("Донор зарегистрирован по телефону"), _ => None },
     place_edit: "Изменить",
     planning_title_link: "Планирование",
     places_title: "Места донации",
@@ -663,7 +664,7 @@ const EN: Texts = Texts {
     audit_filter_reset: "Clear the filter",
     audit_empty: "No entries match the filter.",
     audit_system: "system",
-    audit_action_label: |a| match a { "sec_login" => Some("Login"), "sec_login_failed" => Some("Failed login"), "sec_logout" => Some("Logout"), "sec_password_change" => Some("Password changed"), "sec_password_reset" => Some("Password reset by link"), "sec_staff_create" => Some("Staff member added"), "sec_staff_disable" => Some("Staff member disabled"), "sec_staff_force_password" => Some("Staff member must choose a new password"), "plan_cell_create" => Some("Cell created"), "plan_need" => Some("Need changed"), "plan_places" => Some("Places changed"), "plan_close" => Some("Cell closed"), "plan_reopen" => Some("Cell reopened"), "place_create" => Some("Place added"), "place_update" => Some("Place changed"), "place_archive" => Some("Place archived"), "place_restore" => Some("Place restored"), "place_delete" => Some("Place deleted"), "interval_change" => Some("Intervals between donations"), "caller_booking" => Some("Booked by phone"), _ => None },
+    audit_action_label: |a| match a { "sec_login" => Some("Login"), "sec_login_failed" => Some("Failed login"), "sec_logout" => Some("Logout"), "sec_password_change" => Some("Password changed"), "sec_password_reset" => Some("Password reset by link"), "sec_staff_create" => Some("Staff member added"), "sec_staff_disable" => Some("Staff member disabled"), "sec_staff_force_password" => Some("Staff member must choose a new password"), "plan_cell_create" => Some("Cell created"), "plan_need" => Some("Need changed"), "plan_places" => Some("Places changed"), "plan_close" => Some("Cell closed"), "plan_reopen" => Some("Cell reopened"), "plan_times" => Some("Time grid changed"), "plan_copy" => Some("Days copied"), "place_create" => Some("Place added"), "place_update" => Some("Place changed"), "place_archive" => Some("Place archived"), "place_restore" => Some("Place restored"), "place_delete" => Some("Place deleted"), "interval_change" => Some("Intervals between donations"), "caller_booking" => Some("Booked by phone"), "caller_register" => Some("Donor registered by phone"), _ => None },
     place_edit: "Edit",
     planning_title_link: "Planning",
     places_title: "Donation places",

@@ -54,3 +54,32 @@ pub async fn book_for_caller(
     })
     .await
 }
+
+/// Registers a caller as a donor on the phone (no e-mail confirmation; audited) and opens
+/// their page, where the registrar books for them. `email` may be empty.
+#[server(endpoint = "register_caller")]
+pub async fn register_caller(
+    email: Option<String>,
+    donor_code: String,
+    blood_group: Option<String>,
+    rh: Option<String>,
+    kell: Option<String>,
+    consent: Option<String>,
+) -> Result<i64, AppError> {
+    use crate::domain::account::StaffRole;
+    use crate::server::donors::NewCaller;
+    crate::server::frame::staff(&[StaffRole::Registrar], |call, registrar| async move {
+        let form = NewCaller {
+            email: email.unwrap_or_default(),
+            donor_code,
+            blood_group: blood_group.unwrap_or_default(),
+            rh: rh.unwrap_or_default(),
+            kell: kell.unwrap_or_default(),
+            consent: consent.is_some_and(|v| !v.is_empty()),
+        };
+        let donor_id = crate::server::donors::register_caller(&call.state, registrar.id, &form, call.locale).await?;
+        call.redirect(&format!("/staff/donors/{donor_id}?new=1"));
+        Ok(donor_id)
+    })
+    .await
+}

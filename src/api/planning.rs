@@ -4,7 +4,7 @@
 #![allow(clippy::too_many_arguments)]
 
 use crate::error::AppError;
-use crate::model::planning::PlanningBoard;
+use crate::model::planning::{CopyPreview, NeedsDashboard, PlanningBoard};
 use leptos::prelude::*;
 
 #[server(endpoint = "planning_overview")]
@@ -127,6 +127,96 @@ pub async fn reopen_cell(cell_id: i64) -> Result<(), AppError> {
         } else {
             Err(AppError::NotFound)
         }
+    })
+    .await
+}
+
+/// Sets the places of one time; a time with bookings keeps at least its booked places.
+#[server(endpoint = "set_time_places")]
+pub async fn set_time_places(cell_id: i64, time: String, places: String) -> Result<(), AppError> {
+    use crate::domain::account::{AccountId, StaffRole};
+    use crate::server::db::security::SecurityAction;
+    crate::server::frame::staff(&[StaffRole::Planner], |call, planner| async move {
+        crate::server::planning::set_time_places(&call.state, cell_id, &time, &places, call.locale).await?;
+        let note = format!("№{cell_id}: {} = {}", time.trim(), places.trim());
+        call.audit(SecurityAction::CellTimes, Some(AccountId::Staff(planner.id)), Some(&note)).await;
+        Ok(())
+    })
+    .await
+}
+
+/// Adds a time to a cell's grid with its places.
+#[server(endpoint = "add_time")]
+pub async fn add_time(cell_id: i64, time: String, places: String) -> Result<(), AppError> {
+    use crate::domain::account::{AccountId, StaffRole};
+    use crate::server::db::security::SecurityAction;
+    crate::server::frame::staff(&[StaffRole::Planner], |call, planner| async move {
+        crate::server::planning::add_time(&call.state, cell_id, &time, &places, call.locale).await?;
+        let note = format!("№{cell_id}: + {} ({})", time.trim(), places.trim());
+        call.audit(SecurityAction::CellTimes, Some(AccountId::Staff(planner.id)), Some(&note)).await;
+        Ok(())
+    })
+    .await
+}
+
+/// Removes a time from a cell's grid. A time with bookings on record stays with its booked
+/// places only: the answer is then `Some(booked)`.
+#[server(endpoint = "remove_time")]
+pub async fn remove_time(cell_id: i64, time: String) -> Result<Option<u32>, AppError> {
+    use crate::domain::account::{AccountId, StaffRole};
+    use crate::server::db::security::SecurityAction;
+    use crate::server::planning::TimeRemoved;
+    crate::server::frame::staff(&[StaffRole::Planner], |call, planner| async move {
+        let removed = crate::server::planning::remove_time(&call.state, cell_id, &time, call.locale).await?;
+        let kept = match removed {
+            TimeRemoved::Removed => None,
+            TimeRemoved::KeptBooked { booked } => Some(booked),
+        };
+        let note = match kept {
+            None => format!("№{cell_id}: − {}", time.trim()),
+            Some(booked) => format!("№{cell_id}: − {} ({booked})", time.trim()),
+        };
+        call.audit(SecurityAction::CellTimes, Some(AccountId::Staff(planner.id)), Some(&note)).await;
+        Ok(kept)
+    })
+    .await
+}
+
+/// What copying `days` days from `from` onto the days from `to` would create; writes nothing.
+#[server(endpoint = "preview_copy")]
+pub async fn preview_copy(from: String, to: String, days: String) -> Result<CopyPreview, AppError> {
+    use crate::domain::account::StaffRole;
+    use crate::server::planning;
+    crate::server::frame::staff(&[StaffRole::Planner], |call, _| async move {
+        let request = planning::copy_request(&from, &to, &days, call.locale)?;
+        planning::copy_preview(&call.state, &request, call.locale).await
+    })
+    .await
+}
+
+/// Copies the days as the preview showed, in one transaction; answers how many cells it created.
+#[server(endpoint = "copy_days")]
+pub async fn copy_days(from: String, to: String, days: String) -> Result<u32, AppError> {
+    use crate::domain::account::{AccountId, StaffRole};
+    use crate::server::db::security::SecurityAction;
+    use crate::server::planning;
+    crate::server::frame::staff(&[StaffRole::Planner], |call, planner| async move {
+        let request = planning::copy_request(&from, &to, &days, call.locale)?;
+        let created = planning::copy_days(&call.state, &request, call.locale).await?;
+        let ids: Vec<String> = created.iter().map(|id| format!("№{id}")).collect();
+        let note = format!("{} +{} → {}: {}", request.from, request.days, request.to, ids.join(", "));
+        call.audit(SecurityAction::CellCopy, Some(AccountId::Staff(planner.id)), Some(&note)).await;
+        Ok(u32::try_from(created.len()).unwrap_or(u32::MAX))
+    })
+    .await
+}
+
+/// Needs against bookings per day and group for `from..=to` (a week from today by default).
+#[server(endpoint = "needs_overview")]
+pub async fn needs_overview(from: Option<String>, to: Option<String>) -> Result<NeedsDashboard, AppError> {
+    use crate::domain::account::StaffRole;
+    crate::server::frame::staff(&[StaffRole::Planner], |call, _| async move {
+        crate::server::needs::today_dashboard(&call.state, from.as_deref(), to.as_deref(), call.locale).await
     })
     .await
 }

@@ -75,10 +75,25 @@ pub fn normalize_email(input: &str) -> Result<String, EmailError> {
         && !local.ends_with('.')
         && !local.contains("..")
         && local.chars().all(|c| c.is_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c));
-    if email.len() > MAX_EMAIL_LEN || !domain_ok || !local_ok {
+    if email.len() > MAX_EMAIL_LEN || !domain_ok || !local_ok || domain == NO_MAILBOX_DOMAIN {
         return Err(EmailError::Invalid);
     }
     Ok(email)
+}
+
+/// A donor a registrar registers on the phone without an e-mail address gets a placeholder in
+/// this domain: `.invalid` is reserved (RFC 2606), so it is unique like any address but is never
+/// delivered to, and nobody can register or log in with it.
+pub const NO_MAILBOX_DOMAIN: &str = "no-email.invalid";
+
+/// Whether mail to this address can reach someone (not a phone-only donor's placeholder).
+pub fn has_mailbox(email: &str) -> bool {
+    email.rsplit_once('@').is_none_or(|(_, domain)| domain != NO_MAILBOX_DOMAIN)
+}
+
+/// The placeholder address of a phone-only donor (`random` makes it unique).
+pub fn placeholder_address(random: u64) -> String {
+    format!("caller-{random:016x}@{NO_MAILBOX_DOMAIN}")
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -118,6 +133,15 @@ pub fn check_new_password(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_phone_only_donor_has_no_mailbox() {
+        let placeholder = placeholder_address(42);
+        assert_eq!(placeholder, "caller-000000000000002a@no-email.invalid");
+        assert!(!has_mailbox(&placeholder));
+        assert!(has_mailbox("donor@example.org"));
+        assert_eq!(normalize_email(&placeholder), Err(EmailError::Invalid), "nobody registers with it");
+    }
 
     #[test]
     fn emails_are_normalised() {

@@ -39,3 +39,79 @@ pub struct PlanningBoard {
     pub places: Vec<Place>,
     pub cells: Vec<PlannedCell>,
 }
+
+/// What copying days would do, cell by cell, before anything is written.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CopyPreview {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub days: u32,
+    pub items: Vec<CopyPreviewItem>,
+}
+
+impl CopyPreview {
+    /// The cells that copying creates.
+    pub fn copied(&self) -> usize {
+        self.items.iter().filter(|i| i.skip.is_none()).count()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CopyPreviewItem {
+    pub source_id: i64,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub donation_type: DonationType,
+    pub place_name: String,
+    pub times: u32,
+    pub places: u32,
+    pub needed: u32,
+    pub skip: Option<crate::domain::planning::CopySkip>,
+}
+
+/// The planner's dashboard: per day and group, what hospitals need against what donors booked.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NeedsDashboard {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub days: Vec<DayNeeds>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DayNeeds {
+    pub date: NaiveDate,
+    pub rows: Vec<NeedsRow>,
+}
+
+impl DayNeeds {
+    /// The day's sum over its groups.
+    pub fn total(&self) -> NeedsRow {
+        let mut sum = NeedsRow { group: None, kell_negative_only: false, needed: 0, booked: 0, donated: 0, no_show: 0 };
+        for r in &self.rows {
+            sum.needed += r.needed;
+            sum.booked += r.booked;
+            sum.donated += r.donated;
+            sum.no_show += r.no_show;
+        }
+        sum
+    }
+}
+
+/// One group+Rh(+K−) of a day, over all its cells; `group` is `None` for a day's total.
+/// `booked` counts the places taken (pending, approved and visits), so a no-show stays booked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NeedsRow {
+    pub group: Option<(crate::domain::BloodGroup, crate::domain::Rh)>,
+    pub kell_negative_only: bool,
+    pub needed: u32,
+    pub booked: u32,
+    pub donated: u32,
+    pub no_show: u32,
+}
+
+impl NeedsRow {
+    /// Donors still to find.
+    pub fn unmet(&self) -> u32 {
+        self.needed.saturating_sub(self.booked)
+    }
+}

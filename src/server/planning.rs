@@ -5,12 +5,16 @@ use super::db::planning as store;
 use super::state::AppState;
 use crate::domain::blood::GROUPS_WITH_RH;
 use crate::domain::calendar::local_date;
-use crate::domain::planning::{check_date, check_needs, check_places_per_time, time_grid, NeedEntry, PlanError};
+use crate::domain::planning::{
+    check_date, check_needs, check_places_per_time, copy_plan, time_grid, CopySource, NeedEntry, PlanError,
+};
 use crate::domain::{BloodGroup, Coded, DonationType, Locale, Rh};
 use crate::error::{AppError, FieldError};
+use crate::i18n::planning::planning_texts;
 use crate::i18n::texts;
-use crate::model::planning::{Place, PlanningBoard};
+use crate::model::planning::{CopyPreview, CopyPreviewItem, Place, PlanningBoard};
 use chrono::{NaiveDate, NaiveTime};
+pub use store::TimeRemoved;
 
 /// The form field of a group's need, e.g. `need_ab_neg`.
 pub fn need_field(group: BloodGroup, rh: Rh) -> String {
@@ -41,6 +45,10 @@ fn plan_message(locale: Locale, error: PlanError) -> String {
         PlanError::NeededOutOfRange => t.plan_needed_range.into(),
         PlanError::DuplicateGroup => t.plan_duplicate_group.into(),
         PlanError::BelowBooked { booked } => (t.plan_below_booked)(booked),
+        PlanError::TimeExists => planning_texts(locale).time_exists.into(),
+        PlanError::NoSuchTime => planning_texts(locale).no_such_time.into(),
+        PlanError::CopyOverlap => planning_texts(locale).copy_overlap.into(),
+        PlanError::CopySpanOutOfRange => planning_texts(locale).copy_span.into(),
     }
 }
 
@@ -200,4 +208,160 @@ pub async fn set_places(state: &AppState, cell_id: i64, places: &str, locale: Lo
         }
         Err(refused) => Err(AppError::validation("places_per_time", plan_message(locale, refused))),
     }
+}
+
+fn parse_places(field: &str, places: &str, locale: Locale) -> Result<u32, AppError> {
+    places
+        .trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|p| check_places_per_time(*p).is_ok())
+        .ok_or_else(|| AppError::validation(field, plan_message(locale, PlanError::PlacesOutOfRange)))
+}
+
+fn parse_start(time: &str, locale: Locale) -> Result<NaiveTime, AppError> {
+    parse_time(time).ok_or_else(|| AppError::validation("time", texts(locale).plan_time_invalid))
+}
+
+/// The places of one time; a time with bookings keeps at least its booked places.
+pub async fn set_time_places(
+    state: &AppState,
+    cell_id: i64,
+    time: &str,
+    places: &str,
+    locale: Locale,
+) -> Result<(), AppError> {
+    let start = parse_start(time, locale)?;
+    let places = places
+        .trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|p| *p <= crate::domain::planning::MAX_PLACES_PER_TIME)
+        .ok_or_else(|| AppError::validation("places", plan_message(locale, PlanError::PlacesOutOfRange)))?;
+    match store::set_time_places(&state.db, cell_id, start, places, state.clock.now()).await? {
+        Ok(()) => {
+            cell_changed(state, cell_id).await;
+            state.alerts_wake.notify_one();
+            Ok(())
+        }
+        Err(refused @ PlanError::NoSuchTime) => Err(AppError::validation("time", plan_message(locale, refused))),
+        Err(refused) => Err(AppError::validation("places", plan_message(locale, refused))),
+    }
+}
+
+pub async fn add_time(
+    state: &AppState,
+    cell_id: i64,
+    time: &str,
+    places: &str,
+    locale: Locale,
+) -> Result<(), AppError> {
+    let start = parse_start(time, locale)?;
+    let places = parse_places("places", places, locale)?;
+    match store::add_time(&state.db, cell_id, start, places, state.clock.now()).await? {
+        Ok(()) => {
+            cell_changed(state, cell_id).await;
+            state.alerts_wake.notify_one();
+            Ok(())
+        }
+        Err(refused) => Err(AppError::validation("time", plan_message(locale, refused))),
+    }
+}
+
+pub async fn remove_time(state: &AppState, cell_id: i64, time: &str, locale: Locale) -> Result<TimeRemoved, AppError> {
+    let start = parse_start(time, locale)?;
+    match store::remove_time(&state.db, cell_id, start).await? {
+        Ok(removed) => {
+            cell_changed(state, cell_id).await;
+            Ok(removed)
+        }
+        Err(refused) => Err(AppError::validation("time", plan_message(locale, refused))),
+    }
+}
+
+/// The copy a planner asked for, checked: its source days, target day and span.
+pub struct CopyRequest {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub days: u32,
+}
+
+fn parse_date(field: &str, value: &str, locale: Locale) -> Result<NaiveDate, AppError> {
+    NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d")
+        .map_err(|_| AppError::validation(field, texts(locale).plan_date_invalid))
+}
+
+pub fn copy_request(from: &str, to: &str, days: &str, locale: Locale) -> Result<CopyRequest, AppError> {
+    let from = parse_date("from", from, locale)?;
+    let to = parse_date("to", to, locale)?;
+    let days = days
+        .trim()
+        .parse::<u32>()
+        .map_err(|_| AppError::validation("days", plan_message(locale, PlanError::CopySpanOutOfRange)))?;
+    Ok(CopyRequest { from, to, days })
+}
+
+/// What copying would do, cell by cell; nothing is written.
+pub async fn copy_preview(state: &AppState, request: &CopyRequest, locale: Locale) -> Result<CopyPreview, AppError> {
+    let CopyRequest { from, to, days } = *request;
+    let span = chrono::Duration::days(i64::from(days.min(crate::domain::planning::MAX_COPY_DAYS)));
+    let today = local_date(state.clock.now(), state.settings.time_zone);
+    let sources = store::cells_between(&state.db, from, from + span).await?;
+    let targets = store::cells_between(&state.db, to, to + span).await?;
+    let source_keys = sources
+        .iter()
+        .map(|s| {
+            Ok(CopySource {
+                id: s.id,
+                date: s.date,
+                closed: s.closed,
+                place_archived: s.place_archived,
+                key: (s.place_id, s.kind()?),
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let planned =
+        targets.iter().map(|t| Ok(((t.place_id, t.kind()?), t.date))).collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let plan = copy_plan(&source_keys, from, to, days, today, |key, date| planned.contains(&(key, date))).map_err(
+        |e| match e {
+            PlanError::DateInPast | PlanError::CopyOverlap => AppError::validation("to", plan_message(locale, e)),
+            _ => AppError::validation("days", plan_message(locale, e)),
+        },
+    )?;
+    let items = plan
+        .into_iter()
+        .filter_map(|item| {
+            let s = sources.iter().find(|s| s.id == item.source_id)?;
+            Some(Ok(CopyPreviewItem {
+                source_id: s.id,
+                from: s.date,
+                to: item.to,
+                donation_type: match s.kind() {
+                    Ok(kind) => kind,
+                    Err(e) => return Some(Err(e)),
+                },
+                place_name: s.place_name.clone(),
+                times: u32::try_from(s.times).unwrap_or(0),
+                places: u32::try_from(s.places).unwrap_or(0),
+                needed: u32::try_from(s.needed).unwrap_or(0),
+                skip: item.skip,
+            }))
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    Ok(CopyPreview { from, to, days, items })
+}
+
+/// Copies what the preview shows as copied, in one transaction. Returns the new cells' ids.
+pub async fn copy_days(state: &AppState, request: &CopyRequest, locale: Locale) -> Result<Vec<i64>, AppError> {
+    let preview = copy_preview(state, request, locale).await?;
+    let copies: Vec<(i64, NaiveDate)> =
+        preview.items.iter().filter(|i| i.skip.is_none()).map(|i| (i.source_id, i.to)).collect();
+    let created = store::copy_cells(&state.db, &copies, state.clock.now()).await?;
+    for id in &created {
+        cell_changed(state, *id).await;
+    }
+    if !created.is_empty() {
+        state.alerts_wake.notify_one();
+    }
+    Ok(created)
 }

@@ -2,6 +2,7 @@
 //! for Excel (UTF-8 with a byte-order mark, `;` between fields as Excel expects in a Russian
 //! locale, CRLF line ends).
 
+use super::csv;
 use super::db::moderation::{day, Listed};
 use super::moderation::parse_day;
 use super::request;
@@ -12,8 +13,8 @@ use crate::error::AppError;
 use crate::i18n::texts;
 use crate::model::moderation::{QueueItem, ReceptionDay};
 use axum::extract::{Query, State};
-use axum::http::{header, request::Parts, HeaderValue};
-use axum::response::{IntoResponse, Response};
+use axum::http::request::Parts;
+use axum::response::Response;
 use chrono::NaiveDate;
 
 /// The day asked for (today when none), with its bookings.
@@ -23,24 +24,10 @@ pub async fn reception_day(state: &AppState, date: Option<&str>, locale: Locale)
     Ok(ReceptionDay { date, items: rows, truncated })
 }
 
-/// One CSV field: quoted when it holds the separator, a quote or a line break. A leading
-/// `=`, `+`, `-` or `@` is prefixed with `'` so that Excel never runs a donor's text as a formula.
-fn field(value: &str) -> String {
-    let value = match value.chars().next() {
-        Some('=' | '+' | '-' | '@') => format!("'{value}"),
-        _ => value.to_owned(),
-    };
-    if value.contains([';', '"', '\n', '\r']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
-    } else {
-        value
-    }
-}
-
 /// The day as CSV: a header row, then one row per booking in time order.
 pub fn csv(date: NaiveDate, items: &[QueueItem], locale: Locale) -> String {
     let t = texts(locale);
-    let mut out = String::from("\u{feff}");
+    let mut out = String::from(csv::BOM);
     let header = [
         t.label_time,
         t.label_status,
@@ -51,8 +38,7 @@ pub fn csv(date: NaiveDate, items: &[QueueItem], locale: Locale) -> String {
         t.label_donor_code,
         t.moderation_last_donation,
     ];
-    out.push_str(&header.iter().map(|h| field(h)).collect::<Vec<_>>().join(";"));
-    out.push_str("\r\n");
+    csv::push_row(&mut out, &header);
     for item in items {
         let blood = format!(
             "{} {} {}",
@@ -74,8 +60,7 @@ pub fn csv(date: NaiveDate, items: &[QueueItem], locale: Locale) -> String {
             item.donor_code.clone(),
             last,
         ];
-        out.push_str(&row.iter().map(|v| field(v)).collect::<Vec<_>>().join(";"));
-        out.push_str("\r\n");
+        csv::push_row(&mut out, &row);
     }
     out
 }
@@ -94,34 +79,7 @@ pub async fn download(State(state): State<AppState>, parts: Parts, Query(q): Que
     }
     .await;
     match result {
-        Ok(day) => {
-            let name = format!("attachment; filename=\"reception-{}.csv\"", day.date);
-            (
-                [
-                    (header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8")),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        HeaderValue::from_str(&name).unwrap_or(HeaderValue::from_static("attachment")),
-                    ),
-                    (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
-                ],
-                csv(day.date, &day.items, locale),
-            )
-                .into_response()
-        }
+        Ok(day) => csv::attachment(&format!("reception-{}.csv", day.date), csv(day.date, &day.items, locale)),
         Err(error) => super::errors::plain_response(&error),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn fields_are_quoted_and_formulas_defused() {
-        assert_eq!(field("ул. Донорская, 1"), "ул. Донорская, 1");
-        assert_eq!(field("a;b"), "\"a;b\"");
-        assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(field("=HYPERLINK(1)"), "'=HYPERLINK(1)");
     }
 }

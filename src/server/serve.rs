@@ -53,6 +53,7 @@ pub fn router(state: AppState) -> Router {
         .route("/lang/{code}", get(switch_language))
         .route("/events", get(super::events::stream))
         .route("/staff/reception.csv", get(super::reception::download))
+        .route("/staff/needs.csv", get(super::needs::download))
         .route("/cabinet/data.json", get(super::privacy::download_data))
         .route(super::links::ALERTS_ONE_CLICK_PATH, axum::routing::post(super::privacy::one_click_unsubscribe))
         .leptos_routes_with_context(&state, routes, page_context.clone(), {

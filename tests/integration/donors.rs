@@ -5,7 +5,7 @@ use crate::support::api::rule_of;
 use crate::support::fixture::{moscow_today, Fixture};
 use crate::support::{run_cli, staff_api, Backend, ServerOptions};
 use donor_booking::api::booking::CancelBooking;
-use donor_booking::api::donors::{BookForCaller, CallerCells, DonorPage, FindDonors};
+use donor_booking::api::donors::{BookForCaller, CallerCells, DonorPage, FindDonors, RegisterCaller};
 use donor_booking::domain::BookingStatus;
 use donor_booking::domain::{DonationType, Rule};
 use donor_booking::error::AppError;
@@ -137,7 +137,74 @@ async fn a_registrar_books_for_a_caller_under_the_same_rules(backend: Backend) {
     assert_eq!(planner.call(for_caller(resting, cell)).await, Err(AppError::Forbidden));
 }
 
+fn new_caller(email: &str, code: &str) -> RegisterCaller {
+    RegisterCaller {
+        email: Some(email.into()),
+        donor_code: code.into(),
+        blood_group: Some("A".into()),
+        rh: Some("pos".into()),
+        kell: Some("neg".into()),
+        consent: Some("yes".into()),
+    }
+}
+
+async fn a_new_caller_is_registered_on_the_phone_and_booked(backend: Backend) {
+    let f = Fixture::start(backend).await;
+    let cell = f.cell(2, DonationType::Plasma, &[("09:00", 3)], 3).await;
+    let registrar = staff_api(&f.server, "registrar@centre.example", "registrar", "registrar-long-phrase-1").await;
+
+    // Every field is checked, and nothing is written when one is wrong.
+    let refused = registrar
+        .call(RegisterCaller { consent: None, blood_group: Some("Z".into()), ..new_caller("", "x") })
+        .await
+        .unwrap_err();
+    for field in ["consent", "blood_group", "donor_code"] {
+        assert!(refused.field_message(field).is_some(), "{field}: {refused:?}");
+    }
+    assert!(registrar.call(new_caller("not-an-address", "AB1234")).await.unwrap_err().field_message("email").is_some());
+    assert_eq!(f.count("SELECT COUNT(*) FROM donors").await, 0);
+
+    // Without an address: registered, confirmed by the registrar (audited), booked, no e-mail.
+    let donor = registrar.call(new_caller(" ", "ab1234")).await.unwrap();
+    let card = registrar.call(DonorPage { donor_id: donor }).await.unwrap();
+    assert!(!donor_booking::domain::account::has_mailbox(&card.donor.email), "{}", card.donor.email);
+    assert!(card.donor.email_confirmed);
+    assert_eq!(card.donor.donor_code, "AB1234");
+    let audited =
+        "SELECT COUNT(*) FROM audit_log WHERE donor_id = $1 AND action = 'caller_register' AND staff_id IS NOT NULL";
+    assert_eq!(f.scalar(audited, donor).await, 1);
+    let hits = registrar.call(FindDonors { q: "ab123".into() }).await.unwrap();
+    assert_eq!(hits.iter().map(|h| h.id).collect::<Vec<_>>(), [donor]);
+    let (_, status) = registrar.call(for_caller(donor, cell)).await.unwrap();
+    assert_eq!(status, BookingStatus::Pending, "this centre leaves callers' bookings for moderation");
+    assert_eq!(f.count("SELECT COUNT(*) FROM mail_outbox").await, 0, "no mail to a placeholder");
+
+    // With an address: the donor gets the usual e-mail; the address is then taken.
+    let with_mail = registrar.call(new_caller("Phone.Caller@Example.org", "CD5678")).await.unwrap();
+    registrar.call(for_caller(with_mail, cell)).await.unwrap();
+    f.server.delivered("phone.caller@example.org", "Запись на донацию получена").await;
+    let again = registrar.call(new_caller("phone.caller@example.org", "CD5678")).await.unwrap_err();
+    assert!(again.field_message("email").is_some(), "{again:?}");
+    let staff_address = registrar.call(new_caller("registrar@centre.example", "CD5678")).await.unwrap_err();
+    assert!(staff_address.field_message("email").is_some(), "{staff_address:?}");
+
+    // Nobody logs in with the placeholder (nor registers it); planners register nobody.
+    let login = f
+        .anonymous()
+        .call(donor_booking::api::auth::Login {
+            email: card.donor.email.clone(),
+            password: "!registered-by-phone".into(),
+            next: None,
+        })
+        .await;
+    assert!(login.is_err(), "{login:?}");
+    let planner = staff_api(&f.server, "planner@centre.example", "planner", "planner-long-phrase-1").await;
+    assert_eq!(planner.call(new_caller("", "EF9012")).await, Err(AppError::Forbidden));
+    assert_eq!(f.count("SELECT COUNT(*) FROM donors").await, 2);
+}
+
 on_both_backends!(
     a_registrar_finds_a_donor_and_sees_why_they_cannot_book,
     a_registrar_books_for_a_caller_under_the_same_rules,
+    a_new_caller_is_registered_on_the_phone_and_booked,
 );

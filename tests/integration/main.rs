@@ -17,6 +17,7 @@ mod moderation;
 mod open_pages;
 mod places;
 mod planning;
+mod planning_week;
 mod reception;
 mod rejection;
 mod staff;

@@ -23,6 +23,8 @@ pub enum SecurityAction {
     CellPlaces,
     CellClose,
     CellReopen,
+    CellTimes,
+    CellCopy,
 }
 
 impl SecurityAction {
@@ -41,6 +43,8 @@ impl SecurityAction {
             SecurityAction::CellPlaces => "plan_places",
             SecurityAction::CellClose => "plan_close",
             SecurityAction::CellReopen => "plan_reopen",
+            SecurityAction::CellTimes => "plan_times",
+            SecurityAction::CellCopy => "plan_copy",
         }
     }
 }

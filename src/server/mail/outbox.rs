@@ -16,6 +16,9 @@ where
     for<'q> Option<String>: Encode<'q, DB> + Type<DB>,
     for<'q> DateTime<Utc>: Encode<'q, DB> + Type<DB>,
 {
+    if !crate::domain::account::has_mailbox(&email.to) {
+        return Ok(()); // a donor registered on the phone without an address: nothing to send
+    }
     sqlx::query::<DB>(
         "INSERT INTO mail_outbox (recipient, subject, text_body, html_body, message_id, status, next_attempt_at, created_at, \
          attachment_name, attachment_type, attachment_body, list_unsubscribe, recall_key) \

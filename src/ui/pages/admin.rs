@@ -28,6 +28,7 @@ pub fn AdminPage() -> impl IntoView {
         <nav class="area-links" aria-label=t.nav_staff data-testid="admin-areas">
             <a href="/staff/places">{t.places_title}</a>
             <a href="/staff/planning">{t.planning_title_link}</a>
+            <a href="/staff/needs">{crate::i18n::planning::planning_texts(use_locale()).needs_title}</a>
             <a href="/staff/moderation">{t.moderation_title}</a>
             <a href="/staff/reception">{t.reception_title}</a>
             <a href="/staff/donors">{crate::i18n::donors::donor_texts(use_locale()).title}</a>

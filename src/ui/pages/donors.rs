@@ -15,6 +15,15 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+/// The address, or a note for a donor registered on the phone without one.
+fn shown_email(email: &str, locale: crate::domain::Locale) -> String {
+    if crate::domain::account::has_mailbox(email) {
+        email.to_owned()
+    } else {
+        format!("({})", donor_texts(locale).no_email)
+    }
+}
+
 fn blood_label(hit: &DonorHit, locale: crate::domain::Locale) -> String {
     format!("{} {} {}", hit.blood.group.label(locale), hit.blood.rh.label(locale), hit.blood.kell.label(locale))
 }
@@ -35,7 +44,7 @@ pub fn DonorSearchPage() -> impl IntoView {
     view! {
         <Title text=d.title />
         <h1>{d.title}</h1>
-        <p class="muted">{d.lead}</p>
+        <p class="muted">{d.lead}" "<a href="/staff/donors/new" data-testid="new-caller-link">{d.new_caller_link}</a></p>
         <form method="get" action="/staff/donors" class="queue-filters" role="search" data-testid="donor-search">
             <div class="field">
                 <label for="donor-q">{d.search_label}</label>
@@ -61,7 +70,7 @@ pub fn DonorSearchPage() -> impl IntoView {
                                 let blood = blood_label(&hit, locale);
                                 view! {
                                     <li>
-                                        <a href=format!("/staff/donors/{}", hit.id)><strong>{hit.email.clone()}</strong></a>
+                                        <a href=format!("/staff/donors/{}", hit.id)><strong>{shown_email(&hit.email, locale)}</strong></a>
                                         {format!(" · {} · {}", hit.donor_code, blood)}
                                         {(!hit.email_confirmed).then(|| view! { <span class="muted">{format!(" · {}", d.unconfirmed)}</span> })}
                                     </li>
@@ -83,10 +92,12 @@ pub fn DonorCardPage() -> impl IntoView {
     let id = move || params.read().get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
     let book = ServerAction::<BookForCaller>::new();
     let booked = use_query_map().read_untracked().get("booked").is_some();
+    let registered = use_query_map().read_untracked().get("new").is_some();
     let card = Resource::new(move || (id(), book.version().get()), |(id, _)| donor_page(id));
     view! {
         <Title text=d.title />
         <p><a href="/staff/donors">{d.card_back}</a></p>
+        {registered.then(|| view! { <p class="success-banner" role="status" data-testid="caller-registered">{d.new_caller_done}</p> })}
         <Transition>
             {move || Suspend::new(async move {
                 match card.await {
@@ -184,7 +195,13 @@ fn Card(card: DonorCard) -> impl IntoView {
         None => view! { <p class="muted" data-testid="donor-free">{d.can_book_now}</p> }.into_any(),
     };
     view! {
-        <h1 data-testid="donor-email">{card.donor.email.clone()}</h1>
+        <h1 data-testid="donor-email">
+            {if crate::domain::account::has_mailbox(&card.donor.email) {
+                card.donor.email.clone()
+            } else {
+                format!("{} {}", card.donor.donor_code, shown_email(&card.donor.email, locale))
+            }}
+        </h1>
         <dl class="facts" data-testid="donor-profile">
             <div><dt>{t.label_donor_code}</dt><dd>{card.donor.donor_code.clone()}</dd></div>
             <div><dt>{t.label_blood_group}</dt><dd>{blood_label(&card.donor, locale)}</dd></div>

@@ -9,6 +9,8 @@ pub mod intervals;
 pub mod login;
 pub mod moderation;
 pub mod my_data;
+pub mod needs;
+pub mod new_caller;
 pub mod not_found;
 pub mod password;
 pub mod places;

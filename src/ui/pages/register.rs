@@ -8,7 +8,7 @@ use crate::ui::locale::use_locale;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-fn choices<T: Coded + Labelled>(locale: crate::domain::Locale) -> Vec<(String, String)> {
+pub(crate) fn choices<T: Coded + Labelled>(locale: crate::domain::Locale) -> Vec<(String, String)> {
     T::ALL.iter().map(|v| (v.code().to_owned(), v.label(locale).to_owned())).collect()
 }
 
