@@ -53,3 +53,37 @@ test('a registrar books a caller on the phone and the caller sees it live in the
   // The donor's open cabinet shows the booking without a reload.
   await expect(page.getByTestId('booking-status').first()).toHaveText('На утверждении', { timeout: 15_000 });
 });
+
+test('a registrar registers a new caller without an e-mail address and books them', async ({ page }, info) => {
+  await page.goto('/login');
+  await page.getByLabel('Электронная почта').fill('registrar@demo.donor.local');
+  await page.getByLabel('Пароль').fill('demo-registrar-passphrase');
+  await page.getByRole('button', { name: 'Войти' }).click();
+  await expect(page).toHaveURL(/\/staff\/moderation$/);
+  await page.goto('/staff/donors');
+  await expectHydrated(page);
+  await page.getByTestId('new-caller-link').click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Новый донор по телефону' })).toBeVisible();
+
+  // Refused without the consent: the summary names it, nothing is created.
+  const form = page.getByTestId('new-caller');
+  const code = `PH${info.project.name === 'phone' ? 1 : 2}${Date.now() % 100000}`;
+  await form.getByLabel('Код донора').fill(code);
+  await form.getByRole('radio', { name: 'A(II)' }).check();
+  await form.getByRole('radio', { name: 'Rh+' }).check();
+  await form.getByRole('radio', { name: 'K−' }).check();
+  await form.getByRole('button', { name: 'Зарегистрировать донора' }).click();
+  await expect(page.getByText('Без согласия донора на обработку персональных данных зарегистрировать его нельзя.')).toBeVisible();
+  await expectAccessible(page);
+  await expectNoHorizontalScroll(page);
+
+  await form.getByLabel(/Я прочитал\(а\) донору текст согласия/).check();
+  await form.getByRole('button', { name: 'Зарегистрировать донора' }).click();
+  await expect(page.getByTestId('caller-registered')).toBeVisible();
+  await expect(page.getByTestId('donor-email')).toHaveText(`${code} (без электронной почты)`);
+  await expectHydrated(page);
+  const bookable = page.getByTestId('caller-cells').locator('li:not(:has([data-testid="caller-refused"]))').first();
+  await bookable.getByRole('button', { name: 'Записать' }).click();
+  await expect(page.getByTestId('caller-booked')).toBeVisible();
+  await expect(page.getByTestId('donor-bookings')).toContainText('На утверждении');
+});

@@ -39,12 +39,12 @@ test('a planner copies a week after a preview, and edits a time grid', async ({ 
   await expect(card.getByTestId('places-mismatch')).toHaveText('Мест 6, а нужно доноров 10: ещё 4 донорам записаться некуда.');
 
   // A time is added with its own places; the warning follows.
-  await card.getByText('Сетка времени (3)').click();
+  await card.getByRole('button', { name: 'Сетка времени (3)' }).click();
   const add = card.getByTestId('add-time');
   await add.getByLabel('Добавить время').fill('10:00');
   await add.getByLabel('Мест').fill('4');
   await add.getByRole('button', { name: 'Добавить время' }).click();
-  await expect(card.getByText('Сетка времени (4)')).toBeVisible();
+  await expect(card.getByRole('button', { name: 'Сетка времени (4)' })).toHaveAttribute('aria-expanded', 'true');
   await expect(card.getByTestId('places-mismatch')).toHaveCount(0);
 
   // The week is copied after a preview.
@@ -62,7 +62,7 @@ test('a planner copies a week after a preview, and edits a time grid', async ({ 
   await expect(copy.getByTestId('copy-done')).toHaveText('Скопировано ячеек: 1.');
   const copied = page.getByTestId('planned-cell').filter({ hasText: shown(to) });
   await expect(copied).toContainText('0 / 10');
-  await expect(copied.getByText('Сетка времени (4)')).toBeVisible();
+  await expect(copied.getByRole('button', { name: 'Сетка времени (4)' })).toHaveAttribute('aria-expanded', 'false');
 });
 
 test('the needs dashboard shows each group gap and follows changes live', async ({ page, context }, info) => {

@@ -88,7 +88,7 @@ fn Dashboard(board: NeedsDashboard) -> impl IntoView {
             " · "<a href=csv download="" data-testid="needs-csv">{p.csv}</a>
         </p>
         <Chart days=board.days.clone() />
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0" role="region" aria-label=p.needs_title>
         <table class="table table--compact needs-table" data-testid="needs-table">
             <thead>
                 <tr>

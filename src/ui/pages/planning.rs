@@ -32,6 +32,8 @@ struct CellActions {
     remove_time: ServerAction<RemoveTime>,
     close: ServerAction<CloseCell>,
     reopen: ServerAction<ReopenCell>,
+    /// The cells whose time grid is open: it stays open while the board re-reads after an edit.
+    open_grids: RwSignal<Vec<i64>>,
 }
 
 impl CellActions {
@@ -44,6 +46,7 @@ impl CellActions {
             remove_time: ServerAction::new(),
             close: ServerAction::new(),
             reopen: ServerAction::new(),
+            open_grids: RwSignal::new(Vec::new()),
         }
     }
 
@@ -209,7 +212,7 @@ fn PlannedCellCard(cell: PlannedCell, locale: Locale, actions: CellActions) -> i
                 {cell.closed.then(|| view! { <span class="status-badge status-badge--cancelled">{t.planning_closed}</span> })}
             </header>
             {mismatch.map(|m| view! { <p class="notice notice--warning" data-testid="places-mismatch">{m}</p> })}
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0" role="region" aria-label=t.label_needs>
             <table class="table table--compact">
                 <thead>
                     <tr><th scope="col">{t.label_group}</th><th scope="col">{t.planning_booked_needed}</th><th scope="col">{t.label_needed}</th></tr>
@@ -287,59 +290,85 @@ fn PlannedCellCard(cell: PlannedCell, locale: Locale, actions: CellActions) -> i
 
 /// A cell's times, each with its own places (never below its booked ones) and a button that
 /// removes it (a time with bookings keeps them and loses only its free places); a new time.
+/// Rendered only while open: a week's board holds hundreds of times.
 #[component]
 fn TimeGrid(cell: PlannedCell, locale: Locale, actions: CellActions) -> impl IntoView {
+    let p = planning_texts(locale);
+    let id = cell.id;
+    let open = move || actions.open_grids.with(|ids| ids.contains(&id));
+    let toggle = move |_| {
+        actions.open_grids.update(|ids| match ids.iter().position(|x| *x == id) {
+            Some(at) => {
+                ids.remove(at);
+            }
+            None => ids.push(id),
+        })
+    };
+    let title = (p.grid_title)(cell.slots.len());
+    let panel_id = format!("time-grid-{id}");
+    view! {
+        <div class="time-grid" data-testid="time-grid">
+            <button type="button" class="disclosure" aria-expanded=move || open().to_string() aria-controls=panel_id.clone() on:click=toggle>
+                {title.clone()}
+            </button>
+            <div id=panel_id>
+                <Show when=open>
+                    <TimeGridRows cell=cell.clone() locale actions title=title.clone() />
+                </Show>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn TimeGridRows(cell: PlannedCell, locale: Locale, actions: CellActions, title: String) -> impl IntoView {
     let (t, p) = (texts(locale), planning_texts(locale));
     let id = cell.id;
     let default_places = cell.slots.first().map(|s| s.capacity).unwrap_or(1).max(1);
-    let times = cell.slots.len();
     view! {
-        <details class="time-grid" data-testid="time-grid">
-            <summary>{(p.grid_title)(times)}</summary>
-            <div class="table-scroll">
-            <table class="table table--compact">
-                <thead>
-                    <tr><th scope="col">{p.time}</th><th scope="col">{t.planning_booked_needed}</th><th scope="col">{p.places}</th><th scope="col"><span class="visually-hidden">{p.remove}</span></th></tr>
-                </thead>
-                <tbody>
-                    {cell.slots.into_iter().map(|slot| {
-                        let time = slot.start.format("%H:%M").to_string();
-                        let input_label = format!("{} {time}", p.places);
-                        let remove_label = format!("{} {time}", p.remove);
-                        let (row_time, shown_time, places_time) = (time.clone(), time.clone(), time.clone());
-                        view! {
-                            <tr data-time=row_time>
-                                <th scope="row">{shown_time}</th>
-                                <td>{format!("{} / {}", slot.booked, slot.capacity)}</td>
-                                <td>
-                                    <ActionForm action=actions.time_places attr:class="inline-edit">
-                                        <input type="hidden" name="cell_id" value=id />
-                                        <input type="hidden" name="time" value=places_time />
-                                        <input type="number" name="places" min=slot.booked max="50" value=slot.capacity aria-label=input_label />
-                                        <button type="submit" class="button button--small button--secondary">{t.planning_save}</button>
-                                    </ActionForm>
-                                </td>
-                                <td>
-                                    <ActionForm action=actions.remove_time attr:class="inline-edit">
-                                        <input type="hidden" name="cell_id" value=id />
-                                        <input type="hidden" name="time" value=time />
-                                        <button type="submit" class="button button--small button--secondary" aria-label=remove_label>{p.remove}</button>
-                                    </ActionForm>
-                                </td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
-            </div>
-            <ActionForm action=actions.add_time attr:class="inline-edit" attr:data-testid="add-time">
-                <input type="hidden" name="cell_id" value=id />
-                <label for=format!("add-time-{id}")>{p.add_time}</label>
-                <input type="time" id=format!("add-time-{id}") name="time" required=true />
-                <input type="number" name="places" min="1" max="50" value=default_places aria-label=p.places />
-                <button type="submit" class="button button--small button--secondary">{p.add_time}</button>
-            </ActionForm>
-        </details>
+        <div class="table-scroll" tabindex="0" role="region" aria-label=title>
+        <table class="table table--compact">
+            <thead>
+                <tr><th scope="col">{p.time}</th><th scope="col">{t.planning_booked_needed}</th><th scope="col">{p.places}</th><th scope="col"><span class="visually-hidden">{p.remove}</span></th></tr>
+            </thead>
+            <tbody>
+                {cell.slots.into_iter().map(|slot| {
+                    let time = slot.start.format("%H:%M").to_string();
+                    let input_label = format!("{} {time}", p.places);
+                    let remove_label = format!("{} {time}", p.remove);
+                    let (row_time, shown_time, places_time) = (time.clone(), time.clone(), time.clone());
+                    view! {
+                        <tr data-time=row_time>
+                            <th scope="row">{shown_time}</th>
+                            <td>{format!("{} / {}", slot.booked, slot.capacity)}</td>
+                            <td>
+                                <ActionForm action=actions.time_places attr:class="inline-edit">
+                                    <input type="hidden" name="cell_id" value=id />
+                                    <input type="hidden" name="time" value=places_time />
+                                    <input type="number" name="places" min=slot.booked max="50" value=slot.capacity aria-label=input_label />
+                                    <button type="submit" class="button button--small button--secondary">{t.planning_save}</button>
+                                </ActionForm>
+                            </td>
+                            <td>
+                                <ActionForm action=actions.remove_time attr:class="inline-edit">
+                                    <input type="hidden" name="cell_id" value=id />
+                                    <input type="hidden" name="time" value=time />
+                                    <button type="submit" class="button button--small button--secondary" aria-label=remove_label>{p.remove}</button>
+                                </ActionForm>
+                            </td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+        </div>
+        <ActionForm action=actions.add_time attr:class="inline-edit" attr:data-testid="add-time">
+            <input type="hidden" name="cell_id" value=id />
+            <label for=format!("add-time-{id}")>{p.add_time}</label>
+            <input type="time" id=format!("add-time-{id}") name="time" required=true />
+            <input type="number" name="places" min="1" max="50" value=default_places aria-label=p.places />
+            <button type="submit" class="button button--small button--secondary">{p.add_time}</button>
+        </ActionForm>
     }
 }
 
