@@ -28,7 +28,7 @@ pub fn NewCallerPage() -> impl IntoView {
             <ErrorSummary error />
             <ActionForm action attr:class="form" attr:novalidate=true attr:data-testid="new-caller">
                 <TextField name="email" label=d.new_caller_email kind="email" hint=d.new_caller_email_hint error />
-                <TextField name="donor_code" label=t.label_donor_code hint=t.donor_code_hint extra_class="field--code" error />
+                <TextField name="donor_code" label=t.label_donor_code hint=d.new_caller_code_hint extra_class="field--code" error />
                 <RadioGroup name="blood_group" legend=t.label_blood_group options={choices::<BloodGroup>(locale)} error />
                 <RadioGroup name="rh" legend=t.label_rh options={choices::<Rh>(locale)} error />
                 <RadioGroup name="kell" legend=t.label_kell options={choices::<Kell>(locale)} error />

@@ -329,7 +329,7 @@ fn TimeGridRows(cell: PlannedCell, locale: Locale, actions: CellActions, title: 
         <div class="table-scroll" tabindex="0" role="region" aria-label=title>
         <table class="table table--compact">
             <thead>
-                <tr><th scope="col">{p.time}</th><th scope="col">{t.planning_booked_needed}</th><th scope="col">{p.places}</th><th scope="col"><span class="visually-hidden">{p.remove}</span></th></tr>
+                <tr><th scope="col">{p.time}</th><th scope="col">{p.booked_places}</th><th scope="col">{p.places}</th><th scope="col"><span class="visually-hidden">{p.remove}</span></th></tr>
             </thead>
             <tbody>
                 {cell.slots.into_iter().map(|slot| {
