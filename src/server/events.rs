@@ -116,19 +116,19 @@ impl EventHub {
     /// delays a page until its next refresh, so errors are logged.
     pub async fn publish(&self, db: &Db, events: &[LiveEvent]) {
         let committed_at = Utc::now();
-        for &event in events {
-            let message = LiveMessage { event, committed_at };
-            match db {
-                Db::Postgres(pool) => {
-                    let payload = serde_json::to_string(&message).unwrap_or_default();
-                    let sent = sqlx::query("SELECT pg_notify($1, $2)").bind(CHANNEL).bind(payload).execute(pool).await;
-                    if let Err(err) = sent {
-                        tracing::warn!(error = %err, "NOTIFY failed; delivering on this instance only");
-                        self.deliver(message);
-                    }
+        let messages: Vec<LiveMessage> = events.iter().map(|&event| LiveMessage { event, committed_at }).collect();
+        match db {
+            // One NOTIFY for all of a change's events: each NOTIFY is a commit that queues on
+            // PostgreSQL's notification lock, and a booking has two events.
+            Db::Postgres(pool) if !messages.is_empty() => {
+                let payload = serde_json::to_string(&messages).unwrap_or_default();
+                let sent = sqlx::query("SELECT pg_notify($1, $2)").bind(CHANNEL).bind(payload).execute(pool).await;
+                if let Err(err) = sent {
+                    tracing::warn!(error = %err, "NOTIFY failed; delivering on this instance only");
+                    messages.into_iter().for_each(|m| self.deliver(m));
                 }
-                Db::Sqlite(_) => self.deliver(message),
             }
+            _ => messages.into_iter().for_each(|m| self.deliver(m)),
         }
     }
 
@@ -156,8 +156,8 @@ impl EventHub {
                         after_a_gap = true;
                         loop {
                             match listener.try_recv().await {
-                                Ok(Some(note)) => match serde_json::from_str::<LiveMessage>(note.payload()) {
-                                    Ok(message) => hub.deliver(message),
+                                Ok(Some(note)) => match parse_payload(note.payload()) {
+                                    Ok(messages) => messages.into_iter().for_each(|m| hub.deliver(m)),
                                     Err(err) => tracing::warn!(error = %err, "unreadable live event"),
                                 },
                                 Ok(None) => {
@@ -178,6 +178,12 @@ impl EventHub {
             }
         });
     }
+}
+
+/// A NOTIFY's events: an array (this version), or one event (an instance of the version
+/// before, during a rolling upgrade).
+fn parse_payload(payload: &str) -> Result<Vec<LiveMessage>, serde_json::Error> {
+    serde_json::from_str::<Vec<LiveMessage>>(payload).or_else(|_| serde_json::from_str(payload).map(|m| vec![m]))
 }
 
 async fn listen(pool: &sqlx::PgPool) -> Result<sqlx::postgres::PgListener, sqlx::Error> {
@@ -324,6 +330,18 @@ mod tests {
 
     fn message(event: LiveEvent, committed_at: DateTime<Utc>) -> LiveMessage {
         LiveMessage { event, committed_at }
+    }
+
+    #[test]
+    fn a_notify_carries_all_of_a_changes_events_or_one_from_an_older_instance() {
+        let at = Utc::now();
+        let cell = message(LiveEvent::CellChanged { cell_id: 3 }, at);
+        let booking =
+            message(LiveEvent::BookingChanged { booking_id: 1, donor_id: 7, status: BookingStatus::Pending }, at);
+        let both = serde_json::to_string(&[cell, booking]).unwrap();
+        assert_eq!(parse_payload(&both).unwrap(), vec![cell, booking]);
+        assert_eq!(parse_payload(&serde_json::to_string(&cell).unwrap()).unwrap(), vec![cell]);
+        assert!(parse_payload("{\"nonsense\":1}").is_err());
     }
 
     #[test]

@@ -12,9 +12,7 @@ use crate::domain::booking::{donor_may_cancel, has_lapsed, holds_booking, status
 use crate::domain::decision::{decide, refused_as_full, CellFacts, Decision, HeldBooking, Moment, Refusal, Snapshot};
 use crate::domain::intervals::{Donation, IntervalTable};
 use crate::domain::rules::{Blocked, Rule};
-use crate::domain::{
-    BloodProfile, BookingStatus, Coded, DonationType, DonorState, GroupNeed, Locale, RejectionReason, TimeSlot,
-};
+use crate::domain::{BloodProfile, BookingStatus, Coded, DonationType, DonorState, Locale, RejectionReason, TimeSlot};
 use crate::model::booking::BookingRecord;
 use crate::server::mail::{outbox, Email};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
@@ -57,7 +55,7 @@ macro_rules! donor_snapshot_from {
 }
 pub(super) use donor_snapshot_from;
 
-const DONOR_SNAPSHOT: &str = concat!("SELECT ", donor_snapshot_from!(), " WHERE d.id = $1");
+pub(super) const DONOR_SNAPSHOT: &str = concat!("SELECT ", donor_snapshot_from!(), " WHERE d.id = $1");
 
 /// The donor's facts from the rows of [`DONOR_SNAPSHOT`]; `None` when there is no such donor.
 pub struct DonorSnapshot {
@@ -141,46 +139,122 @@ pub enum BookOutcome {
     Refused(Refusal),
 }
 
-/// One time of the asked-for cell, with the cell's and its place's columns.
+/// The asked-for time with its cell's and place's columns, once per group quota of the cell
+/// (one row with no quota when it has none): one statement for all the decision reads of the
+/// cell, so the SQLite write lock and PostgreSQL round trips are held as short as possible.
 #[derive(sqlx::FromRow)]
-struct SlotRow {
-    id: i64,
-    start: NaiveTime,
+pub(super) struct AskedRow {
+    slot_id: i64,
     capacity: i64,
-    booked: i64,
+    slot_booked: i64,
     date: NaiveDate,
     donation_type: String,
     closed: bool,
     place_name: String,
     place_address: String,
+    quota_id: Option<i64>,
+    blood_group: Option<String>,
+    rh: Option<String>,
+    kell_negative_only: Option<bool>,
+    needed: Option<i64>,
+    quota_booked: Option<i64>,
+    /// PostgreSQL: the id the booking will have, drawn with the read (see `booking_postgres`).
+    #[sqlx(default)]
+    pub(super) next_booking_id: Option<i64>,
 }
 
-impl SlotRow {
-    fn slot(&self) -> TimeSlot {
-        TimeSlot { start: self.start, capacity: count(self.capacity), booked: count(self.booked) }
+/// The columns of [`ASKED`] (PostgreSQL adds one); `asked_from!` the rest of it.
+macro_rules! asked_columns {
+    () => {
+        "SELECT s.id AS slot_id, s.capacity, s.booked AS slot_booked, c.date, \
+     c.donation_type, (c.closed_at IS NOT NULL) AS closed, p.name AS place_name, p.address AS place_address, \
+     q.id AS quota_id, q.blood_group, q.rh, q.kell_negative_only, q.needed, q.booked AS quota_booked"
+    };
+}
+macro_rules! asked_from {
+    () => {
+        " FROM time_slots s JOIN cells c ON c.id = s.cell_id JOIN places p ON p.id = c.place_id \
+     LEFT JOIN group_quotas q ON q.cell_id = c.id \
+     WHERE s.cell_id = $1 AND s.start = $2 ORDER BY q.id"
+    };
+}
+pub(super) use {asked_columns, asked_from};
+
+const ASKED: &str = concat!(asked_columns!(), asked_from!());
+
+/// What the decision chose, with the rows its choice points at.
+pub(super) enum Decided {
+    Take { slot_id: i64, quota_id: i64, releases: Option<i64>, facts: BookingFacts },
+    Done(BookOutcome),
+}
+
+/// Lets the domain decide on the rows read for the request (`booking_id` is filled in once
+/// the booking is written).
+pub(super) fn decide_on(
+    donor: Vec<DonorSnapshotRow>,
+    asked: Vec<AskedRow>,
+    request: BookRequest,
+    now: Moment,
+    intervals: &IntervalTable,
+) -> Result<Decided, sqlx::Error> {
+    let BookRequest { donor_id, cell_id, start, .. } = request;
+    let Some(donor) = donor_snapshot(donor, now.local())? else {
+        return Ok(Decided::Done(BookOutcome::Refused(Refusal::Unavailable)));
+    };
+    let Some(cell) = asked.first() else {
+        // A time the cell does not have (or no such cell) is unavailable.
+        return Ok(Decided::Done(BookOutcome::Refused(Refusal::Unavailable)));
+    };
+    let times = [TimeSlot { start, capacity: count(cell.capacity), booked: count(cell.slot_booked) }];
+    let mut needs = Vec::with_capacity(asked.len());
+    let mut quota_ids = Vec::with_capacity(asked.len());
+    for r in &asked {
+        if let (Some(id), Some(g), Some(rh), Some(k), Some(needed), Some(booked)) =
+            (r.quota_id, &r.blood_group, &r.rh, r.kell_negative_only, r.needed, r.quota_booked)
+        {
+            needs.push(group_need(g, rh, k, needed, booked)?);
+            quota_ids.push(id);
+        }
     }
-}
-
-#[derive(sqlx::FromRow)]
-struct QuotaRow {
-    id: i64,
-    blood_group: String,
-    rh: String,
-    kell_negative_only: bool,
-    needed: i64,
-    booked: i64,
-}
-
-impl QuotaRow {
-    fn need(&self) -> Result<GroupNeed, sqlx::Error> {
-        group_need(&self.blood_group, &self.rh, self.kell_negative_only, self.needed, self.booked)
-    }
+    let asked_cell =
+        CellFacts { id: cell_id, date: cell.date, donation_type: decode(&cell.donation_type)?, closed: cell.closed };
+    let snapshot = Snapshot {
+        donor: &donor.state,
+        blood: donor.blood,
+        held: donor.held,
+        cell: asked_cell,
+        times: &times,
+        needs: &needs,
+        requested: start,
+        now,
+        intervals,
+    };
+    let place = match decide(&snapshot) {
+        Decision::Take(place) => place,
+        Decision::AlreadyHeld(id) => return Ok(Decided::Done(BookOutcome::AlreadyHeld(id))),
+        Decision::Refuse(refusal) => return Ok(Decided::Done(BookOutcome::Refused(refusal))),
+    };
+    let facts = BookingFacts {
+        booking_id: 0,
+        cell_id,
+        donor_id,
+        email: donor.email,
+        locale: donor.locale,
+        date: asked_cell.date,
+        time: start,
+        donation_type: asked_cell.donation_type,
+        place_name: cell.place_name.clone(),
+        place_address: cell.place_address.clone(),
+    };
+    Ok(Decided::Take { slot_id: cell.slot_id, quota_id: quota_ids[place.need], releases: place.releases, facts })
 }
 
 /// Books `start` in `cell_id` for the donor (`intervals`: the centre's table, read before the
-/// write lock — admins change it rarely): one write transaction reads the snapshot, the
-/// domain decides, and the place is taken with conditional updates; the e-mail `compose`
-/// builds is queued in the same transaction. Any refusal writes nothing.
+/// write lock — admins change it rarely): the snapshot is read, the domain decides, and the
+/// place is taken with conditional updates; the e-mail `compose` builds is queued with the
+/// booking, atomically. Any refusal writes nothing. A full time is refused by one read first.
+/// PostgreSQL writes the booking in one statement (`booking_postgres`); SQLite, and the rare
+/// booking that must first release a lapsed one, in the transaction below.
 pub async fn book(
     db: &Db,
     request: BookRequest,
@@ -192,43 +266,23 @@ pub async fn book(
     if let Some(refusal) = already_full(db, request, now).await? {
         return Ok(BookOutcome::Refused(refusal));
     }
+    if let Db::Postgres(pool) = db {
+        if let Some(outcome) =
+            super::booking_postgres::book(pool, request, now, intervals, message_id, &compose).await?
+        {
+            return Ok(outcome);
+        }
+    }
     let BookRequest { donor_id, cell_id, start, by } = request;
     let keep = |out: &BookOutcome| matches!(out, BookOutcome::Booked(_));
     let outcome = in_write_tx_keep_if!(db, keep, tx => 'book: {
-        let rows: Vec<DonorSnapshotRow> = sqlx::query_as(DONOR_SNAPSHOT).bind(donor_id).fetch_all(&mut *tx).await?;
-        let Some(donor) = donor_snapshot(rows, now.local())? else {
-            break 'book BookOutcome::Refused(Refusal::Unavailable);
+        let donor: Vec<DonorSnapshotRow> = sqlx::query_as(DONOR_SNAPSHOT).bind(donor_id).fetch_all(&mut *tx).await?;
+        let asked: Vec<AskedRow> = sqlx::query_as(ASKED).bind(cell_id).bind(start).fetch_all(&mut *tx).await?;
+        let (slot_id, quota_id, releases, mut facts) = match decide_on(donor, asked, request, now, intervals)? {
+            Decided::Take { slot_id, quota_id, releases, facts } => (slot_id, quota_id, releases, facts),
+            Decided::Done(outcome) => break 'book outcome,
         };
-        // The requested time with its cell and place (one row, one statement): the only time
-        // the decision needs; a time the cell does not have is unavailable.
-        let slots: Vec<SlotRow> = sqlx::query_as(
-            "SELECT s.id, s.start, s.capacity, s.booked, c.date, c.donation_type, (c.closed_at IS NOT NULL) AS closed, \
-             p.name AS place_name, p.address AS place_address \
-             FROM time_slots s JOIN cells c ON c.id = s.cell_id JOIN places p ON p.id = c.place_id \
-             WHERE s.cell_id = $1 AND s.start = $2",
-        )
-        .bind(cell_id).bind(start).fetch_all(&mut *tx).await?;
-        let Some(cell) = slots.first() else {
-            break 'book BookOutcome::Refused(Refusal::Unavailable);
-        };
-        let quotas: Vec<QuotaRow> = sqlx::query_as(
-            "SELECT id, blood_group, rh, kell_negative_only, needed, booked FROM group_quotas WHERE cell_id = $1 ORDER BY id",
-        )
-        .bind(cell_id).fetch_all(&mut *tx).await?;
-        let times: Vec<TimeSlot> = slots.iter().map(SlotRow::slot).collect();
-        let needs = quotas.iter().map(QuotaRow::need).collect::<Result<Vec<_>, _>>()?;
-        let asked = CellFacts { id: cell_id, date: cell.date, donation_type: decode(&cell.donation_type)?, closed: cell.closed };
-        let snapshot = Snapshot {
-            donor: &donor.state, blood: donor.blood, held: donor.held, cell: asked, times: &times, needs: &needs,
-            requested: start, now, intervals,
-        };
-        let place = match decide(&snapshot) {
-            Decision::Take(place) => place,
-            Decision::AlreadyHeld(id) => break 'book BookOutcome::AlreadyHeld(id),
-            Decision::Refuse(refusal) => break 'book BookOutcome::Refused(refusal),
-        };
-        let (slot_id, quota_id) = (slots[place.time].id, quotas[place.need].id);
-        if let Some(lapsed) = place.releases {
+        if let Some(lapsed) = releases {
             release_lapsed(&mut *tx, lapsed, now.utc).await?;
         }
         // On PostgreSQL another transaction may have taken the last place since the read:
@@ -249,7 +303,7 @@ pub async fn book(
         )
         .bind(donor_id).bind(cell_id).bind(slot_id).bind(quota_id).bind(now.utc)
         .fetch_one(&mut *tx).await;
-        let booking_id: i64 = match inserted {
+        facts.booking_id = match inserted {
             Ok(id) => id,
             // Another request of the same donor committed first (R3's unique index).
             Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
@@ -263,20 +317,8 @@ pub async fn book(
                 "INSERT INTO audit_log (at, staff_id, booking_id, donor_id, action, to_status) \
                  VALUES ($1, $2, $3, $4, 'caller_booking', 'pending')",
             )
-            .bind(now.utc).bind(staff_id).bind(booking_id).bind(donor_id).execute(&mut *tx).await?;
+            .bind(now.utc).bind(staff_id).bind(facts.booking_id).bind(donor_id).execute(&mut *tx).await?;
         }
-        let facts = BookingFacts {
-            booking_id,
-            cell_id,
-            donor_id,
-            email: donor.email,
-            locale: donor.locale,
-            date: asked.date,
-            time: start,
-            donation_type: asked.donation_type,
-            place_name: cell.place_name.clone(),
-            place_address: cell.place_address.clone(),
-        };
         outbox::enqueue(&mut *tx, &compose(&facts), message_id, now.utc).await?;
         BookOutcome::Booked(facts)
     });

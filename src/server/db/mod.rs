@@ -3,6 +3,7 @@
 //! live here: connection options, migrations and how a write transaction begins.
 
 pub mod accounts;
+mod booking_postgres;
 pub mod bookings;
 pub mod cells;
 pub mod donors;

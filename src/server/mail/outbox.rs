@@ -5,6 +5,38 @@ use crate::server::db::{on_pool, Db};
 use chrono::{DateTime, Duration, Utc};
 use sqlx::{Database, Encode, Executor, IntoArguments, Type};
 
+/// The columns an e-mail's row is written with: ten values of [`bind_email`]'s order around
+/// `status` and the two instants (queued at, due at).
+macro_rules! outbox_columns {
+    () => {
+        "(recipient, subject, text_body, html_body, message_id, status, next_attempt_at, created_at, \
+         attachment_name, attachment_type, attachment_body, list_unsubscribe, recall_key)"
+    };
+}
+pub(crate) use outbox_columns;
+
+/// Binds an e-mail's ten values in the order of [`outbox_columns!`] (recipient … message id,
+/// then the attachment's three, `List-Unsubscribe` and the recall key), for a statement that
+/// writes the row as part of something larger (PostgreSQL's one-statement booking).
+pub fn bind_email<'q>(
+    query: sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>,
+    email: &Email,
+    message_id: &str,
+) -> sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments> {
+    let attachment = email.attachment.as_ref();
+    query
+        .bind(email.to.clone())
+        .bind(email.subject.clone())
+        .bind(email.text.clone())
+        .bind(email.html.clone())
+        .bind(message_id.to_owned())
+        .bind(attachment.map(|a| a.name.clone()))
+        .bind(attachment.map(|a| a.content_type.clone()))
+        .bind(attachment.map(|a| a.body.clone()))
+        .bind(email.list_unsubscribe.clone())
+        .bind(email.recall_key.clone())
+}
+
 /// Writes an e-mail into the outbox on the caller's connection or transaction, so it commits
 /// (or rolls back) together with the change that causes it.
 pub async fn enqueue<'c, DB, E>(conn: E, email: &Email, message_id: &str, now: DateTime<Utc>) -> Result<(), sqlx::Error>
@@ -19,11 +51,11 @@ where
     if !crate::domain::account::has_mailbox(&email.to) {
         return Ok(()); // a donor registered on the phone without an address: nothing to send
     }
-    sqlx::query::<DB>(
-        "INSERT INTO mail_outbox (recipient, subject, text_body, html_body, message_id, status, next_attempt_at, created_at, \
-         attachment_name, attachment_type, attachment_body, list_unsubscribe, recall_key) \
-         VALUES ($1, $2, $3, $4, $5, 'queued', $6, $6, $7, $8, $9, $10, $11)",
-    )
+    sqlx::query::<DB>(concat!(
+        "INSERT INTO mail_outbox ",
+        outbox_columns!(),
+        " VALUES ($1, $2, $3, $4, $5, 'queued', $6, $6, $7, $8, $9, $10, $11)"
+    ))
     .bind(email.to.clone())
     .bind(email.subject.clone())
     .bind(email.text.clone())
