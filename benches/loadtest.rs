@@ -5,6 +5,8 @@
 //! Run it with `scripts/loadtest [sqlite|postgres]…`; it is not part of the test command.
 
 // The integration tests' harness: fresh databases, the real server, the typed client.
+#[path = "loadtest/opening.rs"]
+mod opening;
 #[path = "../tests/support/mod.rs"]
 mod support;
 
@@ -32,6 +34,8 @@ const TIMES: u32 = 10;
 
 struct Config {
     donors: usize,
+    /// The realistic opening: donors arrive over this many seconds.
+    opening_s: u64,
     places: u32,
     /// Arrivals spread evenly over this many milliseconds (0: all at the same instant).
     spread_ms: u64,
@@ -41,18 +45,20 @@ struct Config {
 }
 
 fn config() -> Config {
-    let mut c = Config { donors: 2000, places: 300, spread_ms: 0, backends: Vec::new(), fan_out_only: false };
+    let mut c =
+        Config { donors: 2000, opening_s: 10, places: 300, spread_ms: 0, backends: Vec::new(), fan_out_only: false };
     let mut args = std::env::args().skip(1).filter(|a| a != "--bench");
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--donors" => c.donors = args.next().and_then(|v| v.parse().ok()).expect("--donors N"),
             "--places" => c.places = args.next().and_then(|v| v.parse().ok()).expect("--places N"),
             "--spread-ms" => c.spread_ms = args.next().and_then(|v| v.parse().ok()).expect("--spread-ms N"),
+            "--opening-s" => c.opening_s = args.next().and_then(|v| v.parse().ok()).expect("--opening-s N"),
             "--fan-out-only" => c.fan_out_only = true,
             "sqlite" => c.backends.push(Backend::Sqlite),
             "postgres" => c.backends.push(Backend::Postgres),
             other => {
-                panic!("unknown argument {other:?}; use [sqlite] [postgres] [--donors N] [--places N] [--spread-ms N] [--fan-out-only]")
+                panic!("unknown argument {other:?}; use [sqlite] [postgres] [--donors N] [--places N] [--spread-ms N] [--opening-s N] [--fan-out-only]")
             }
         }
     }
@@ -179,6 +185,8 @@ async fn run(backend: Backend, c: &Config) {
     let donors = donors_with_sessions(&db, "crowd", c.donors, BLOOD, Utc::now()).await.unwrap();
     let http = reqwest::Client::builder().pool_max_idle_per_host(c.donors).build().unwrap();
 
+    let pid = server.pid().expect("the server runs");
+    let usage_before = [opening::process_usage(pid).unwrap_or((0.0, 0))];
     // Everyone at once: the tasks wait on one barrier, then press «Записаться».
     let barrier = Arc::new(tokio::sync::Barrier::new(donors.len() + 1));
     let tasks: Vec<_> = donors
@@ -215,6 +223,7 @@ async fn run(backend: Backend, c: &Config) {
     let wall = started.elapsed();
     let fill = last_booking - started;
     latencies.sort();
+    let burst_usage = opening::usage_since(&[pid], &usage_before);
 
     // The live path on the bookings just made: one instance, and two on PostgreSQL.
     let pending: Vec<i64> = {
@@ -226,12 +235,31 @@ async fn run(backend: Backend, c: &Config) {
     };
     let (first, rest) = pending.split_at(pending.len() / 2);
     let one_instance = live_latencies(&db, &base, &base, first).await;
-    let two_instances = if backend == Backend::Postgres {
-        let second = server.sibling().await;
-        Some(live_latencies(&db, &base, &second.base, rest).await)
-    } else {
-        None
+    let second = if backend == Backend::Postgres { Some(server.sibling().await) } else { None };
+    let two_instances = match &second {
+        Some(second) => Some(live_latencies(&db, &base, &second.base, rest).await),
+        None => None,
     };
+
+    // The realistic opening: a fresh cell and fresh donors, arriving over `opening_s` seconds;
+    // on PostgreSQL again with two instances behind one address.
+    let over = Duration::from_secs(c.opening_s);
+    let opening_cell = new_cell(&db, 3, DonationType::Plasma, c.places).await;
+    let arriving = donors_with_sessions(&db, "opening", c.donors, BLOOD, Utc::now()).await.unwrap();
+    let label = format!("{backend:?}, one instance");
+    let one = opening::opening(&label, &base, arriving, opening_cell, over, &[pid]).await;
+    let two = match &second {
+        Some(second) => {
+            let cell = new_cell(&db, 4, DonationType::Plasma, c.places).await;
+            let arriving = donors_with_sessions(&db, "opening2", c.donors, BLOOD, Utc::now()).await.unwrap();
+            let front = opening::round_robin(vec![base.clone(), second.base.clone()]).await;
+            let pids = [pid, second.pid().expect("the second instance runs")];
+            let label = format!("{backend:?}, two instances behind one address");
+            Some(opening::opening(&label, &front, arriving, cell, over, &pids).await)
+        }
+        None => None,
+    };
+    drop(second);
     let mut server = server;
     server.stop().await; // the database stays for the ceiling
 
@@ -299,12 +327,22 @@ async fn run(backend: Backend, c: &Config) {
         ceiling_time.as_secs_f64()
     );
     println!("  ratio                  {:.0} % of the ceiling", 100.0 * http_rate / ceiling_rate);
+    println!(
+        "  server CPU             {:.1} s ({:.1} ms per booking); peak RSS {:.0} MB",
+        burst_usage.cpu_s,
+        1000.0 * burst_usage.cpu_s / f64::from(booked.max(1)),
+        burst_usage.peak_mb
+    );
     print_live("one instance", &one_instance);
     if let Some(two) = &two_instances {
         print_live("two instances", two);
     }
     assert_eq!(booked, c.places, "a place was given twice or left unbooked");
     assert_eq!(errors, 0, "requests failed for reasons other than a full cell");
+    for result in std::iter::once(&one).chain(two.as_ref()) {
+        assert_eq!(result.booked, c.places, "the opening: a place was given twice or left unbooked");
+        assert_eq!(result.errors, 0, "the opening: calls failed");
+    }
 }
 
 /// Runs the same statement on whichever pool the database is.

@@ -131,9 +131,8 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     // Reminders and "your group is needed" alerts (`donor-booking notify` runs one round).
     super::notices::spawn(state.clone());
     state.events.spawn_listener(&state.db, state.heartbeats.clone());
-    let listener = tokio::net::TcpListener::bind(settings.site_addr)
-        .await
-        .with_context(|| format!("cannot listen on {}", settings.site_addr))?;
+    let listener =
+        super::listen::bind(settings.site_addr).with_context(|| format!("cannot listen on {}", settings.site_addr))?;
     let addr = listener.local_addr()?;
     tracing::info!(%addr, backend = state.db.backend(), "serving http://{addr}");
     let shutdown = state.shutdown.clone();

@@ -253,6 +253,11 @@ impl TestServer {
         let _ = self.child.kill().await;
     }
 
+    /// The server's process id (the benchmark reads its CPU time and memory).
+    pub fn pid(&self) -> Option<u32> {
+        self.child.id()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
@@ -313,6 +318,13 @@ fn spawn_serve(
 pub struct Sibling {
     pub base: String,
     _child: Child,
+}
+
+impl Sibling {
+    /// The process id of this instance (the benchmark reads its CPU time and memory).
+    pub fn pid(&self) -> Option<u32> {
+        self._child.id()
+    }
 }
 
 impl TestServer {
