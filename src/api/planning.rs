@@ -119,8 +119,7 @@ pub async fn reopen_cell(cell_id: i64) -> Result<(), AppError> {
     use crate::server::db::security::SecurityAction;
     crate::server::frame::staff(&[StaffRole::Planner], |call, planner| async move {
         if crate::server::db::planning::reopen_cell(&call.state.db, cell_id, call.now()).await? {
-            crate::server::planning::cell_changed(&call.state, cell_id).await;
-            call.state.alerts_wake.notify_one();
+            crate::server::planning::cell_grew(&call.state, cell_id).await;
             let note = format!("№{cell_id}");
             call.audit(SecurityAction::CellReopen, Some(AccountId::Staff(planner.id)), Some(&note)).await;
             Ok(())

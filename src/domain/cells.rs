@@ -28,12 +28,17 @@ impl GroupNeed {
 
     /// "0(I) Rh−", with "K−" appended when restricted.
     pub fn label(&self, locale: Locale) -> String {
-        let base = group_rh_label(self.group, self.rh, locale);
-        if self.kell_negative_only {
-            format!("{base} K\u{2212}")
-        } else {
-            base
-        }
+        need_label(self.group, self.rh, self.kell_negative_only, locale)
+    }
+}
+
+/// A need's group as shown: "0(I) Rh−", with "K−" appended when only K− donors fit.
+pub fn need_label(group: BloodGroup, rh: Rh, kell_negative_only: bool, locale: Locale) -> String {
+    let base = group_rh_label(group, rh, locale);
+    if kell_negative_only {
+        format!("{base} K\u{2212}")
+    } else {
+        base
     }
 }
 

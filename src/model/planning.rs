@@ -110,6 +110,11 @@ pub struct NeedsRow {
 }
 
 impl NeedsRow {
+    /// "0(I) Rh− K−"; `None` for a day's total.
+    pub fn group_label(&self, locale: crate::domain::Locale) -> Option<String> {
+        self.group.map(|(group, rh)| crate::domain::cells::need_label(group, rh, self.kell_negative_only, locale))
+    }
+
     /// Donors still to find.
     pub fn unmet(&self) -> u32 {
         self.needed.saturating_sub(self.booked)

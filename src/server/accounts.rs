@@ -104,34 +104,51 @@ fn check_password_fields(password: &str, confirmation: &str, field: &str, locale
     })
 }
 
-fn validate(form: &Registration, locale: Locale) -> Result<ValidRegistration, AppError> {
+/// A donor's blood group, Rh, Kell and donor code as typed, each refused on its own field
+/// (a donor's registration and a registrar's new caller).
+pub(crate) fn donor_fields(
+    blood_group: &str,
+    rh: &str,
+    kell: &str,
+    donor_code: &str,
+    locale: Locale,
+    errors: &mut Vec<FieldError>,
+) -> Option<(BloodProfile, DonorCode)> {
     let t = texts(locale);
-    let mut errors = Vec::new();
     let mut error =
         |field: &str, message: &str| errors.push(FieldError { field: field.into(), message: message.into() });
-    let email = normalize_email(&form.email).map_err(|e| error("email", t.email_error(e))).ok();
-    if let Err(e) = check_password_fields(&form.password, &form.password_confirmation, "password", locale) {
-        error(&e.field, &e.message);
-    }
-    let group = BloodGroup::from_code(&form.blood_group);
+    let group = BloodGroup::from_code(blood_group);
     if group.is_none() {
         error("blood_group", t.choose_blood_group);
     }
-    let rh = Rh::from_code(&form.rh);
+    let rh = Rh::from_code(rh);
     if rh.is_none() {
         error("rh", t.choose_rh);
     }
-    let kell = Kell::from_code(&form.kell);
+    let kell = Kell::from_code(kell);
     if kell.is_none() {
         error("kell", t.choose_kell);
     }
-    let donor_code = DonorCode::parse(&form.donor_code).map_err(|e| error("donor_code", t.donor_code_error(e))).ok();
-    if !form.consent {
-        error("consent", t.consent_required);
+    let donor_code = DonorCode::parse(donor_code).map_err(|e| error("donor_code", t.donor_code_error(e))).ok();
+    Some((BloodProfile { group: group?, rh: rh?, kell: kell? }, donor_code?))
+}
+
+fn validate(form: &Registration, locale: Locale) -> Result<ValidRegistration, AppError> {
+    let t = texts(locale);
+    let mut errors = Vec::new();
+    let email = normalize_email(&form.email)
+        .map_err(|e| errors.push(FieldError { field: "email".into(), message: t.email_error(e).into() }))
+        .ok();
+    if let Err(e) = check_password_fields(&form.password, &form.password_confirmation, "password", locale) {
+        errors.push(e);
     }
-    match (email, group, rh, kell, donor_code) {
-        (Some(email), Some(group), Some(rh), Some(kell), Some(donor_code)) if errors.is_empty() => {
-            Ok(ValidRegistration { email, blood: BloodProfile { group, rh, kell }, donor_code })
+    let donor = donor_fields(&form.blood_group, &form.rh, &form.kell, &form.donor_code, locale, &mut errors);
+    if !form.consent {
+        errors.push(FieldError { field: "consent".into(), message: t.consent_required.into() });
+    }
+    match (email, donor) {
+        (Some(email), Some((blood, donor_code))) if errors.is_empty() => {
+            Ok(ValidRegistration { email, blood, donor_code })
         }
         _ => Err(AppError::Validation { errors }),
     }

@@ -1,12 +1,13 @@
 //! A registrar finding a donor and reading their page: profile, bookings, donations, the same
 //! eligibility the donor's cabinet shows, and the rules that refused them lately.
 
+use super::accounts::donor_fields;
 use super::db::donors as store;
 use super::db::privacy as records;
 use super::db::{accounts::donor_codes, in_write_tx};
 use super::state::AppState;
 use crate::domain::account::{normalize_email, placeholder_address};
-use crate::domain::{BloodGroup, BloodProfile, Coded, DonorCode, Kell, Locale, Rh};
+use crate::domain::Locale;
 use crate::error::{AppError, FieldError};
 use crate::i18n::donors::donor_texts;
 use crate::i18n::texts;
@@ -72,38 +73,24 @@ pub async fn register_caller(
 ) -> Result<i64, AppError> {
     let (t, d) = (texts(locale), donor_texts(locale));
     let mut errors = Vec::new();
-    let mut error =
-        |field: &str, message: &str| errors.push(FieldError { field: field.into(), message: message.into() });
     let email = if form.email.trim().is_empty() {
         Some(placeholder_address(rand::random()))
     } else {
-        normalize_email(&form.email).map_err(|e| error("email", t.email_error(e))).ok()
+        normalize_email(&form.email)
+            .map_err(|e| errors.push(FieldError { field: "email".into(), message: t.email_error(e).into() }))
+            .ok()
     };
-    let donor_code = DonorCode::parse(&form.donor_code).map_err(|e| error("donor_code", t.donor_code_error(e))).ok();
-    let group = BloodGroup::from_code(&form.blood_group);
-    if group.is_none() {
-        error("blood_group", t.choose_blood_group);
-    }
-    let rh = Rh::from_code(&form.rh);
-    if rh.is_none() {
-        error("rh", t.choose_rh);
-    }
-    let kell = Kell::from_code(&form.kell);
-    if kell.is_none() {
-        error("kell", t.choose_kell);
-    }
+    let donor = donor_fields(&form.blood_group, &form.rh, &form.kell, &form.donor_code, locale, &mut errors);
     if !form.consent {
-        error("consent", d.new_caller_consent_required);
+        errors.push(FieldError { field: "consent".into(), message: d.new_caller_consent_required.into() });
     }
-    let (Some(email), Some(donor_code), Some(group), Some(rh), Some(kell), true) =
-        (email, donor_code, group, rh, kell, errors.is_empty())
-    else {
+    let (Some(email), Some((blood, donor_code)), true) = (email, donor, errors.is_empty()) else {
         return Err(AppError::Validation { errors });
     };
     if super::db::accounts::staff_email_exists(&state.db, &email).await? {
         return Err(AppError::validation("email", d.new_caller_taken));
     }
-    let (group, rh, kell) = donor_codes(&BloodProfile { group, rh, kell });
+    let (group, rh, kell) = donor_codes(&blood);
     let now = state.clock.now();
     let created: Option<i64> = in_write_tx!(&state.db, tx => {
         let donor_id: Option<i64> = sqlx::query_scalar(

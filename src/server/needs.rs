@@ -99,19 +99,7 @@ pub fn to_csv(board: &NeedsDashboard, locale: Locale) -> String {
     for day in &board.days {
         let date = locale.format_date(day.date);
         for r in day.rows.iter().chain(std::iter::once(&day.total())) {
-            let group = match r.group {
-                Some((g, rh)) => {
-                    let need = crate::domain::GroupNeed {
-                        group: g,
-                        rh,
-                        kell_negative_only: r.kell_negative_only,
-                        needed: 0,
-                        booked: 0,
-                    };
-                    need.label(locale)
-                }
-                None => p.day_total.to_owned(),
-            };
+            let group = r.group_label(locale).unwrap_or_else(|| p.day_total.to_owned());
             let numbers = [r.needed, r.booked, r.donated, r.no_show, r.unmet()].map(|n| n.to_string());
             let mut fields = vec![date.clone(), group];
             fields.extend(numbers);

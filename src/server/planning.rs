@@ -158,8 +158,7 @@ pub async fn create(state: &AppState, form: &NewCellForm, locale: Locale) -> Res
     };
     match create_cell(&state.db, &cell, state.clock.now()).await? {
         Some(id) => {
-            cell_changed(state, id).await;
-            state.alerts_wake.notify_one();
+            cell_grew(state, id).await;
             Ok(id)
         }
         None => Err(AppError::Conflict { message: t.plan_cell_exists.into() }),
@@ -169,6 +168,13 @@ pub async fn create(state: &AppState, form: &NewCellForm, locale: Locale) -> Res
 /// Open pages show planners' changes as they are made.
 pub async fn cell_changed(state: &AppState, cell_id: i64) {
     state.events.publish(&state.db, &[crate::domain::events::LiveEvent::CellChanged { cell_id }]).await;
+}
+
+/// A change that may let more donors book (a new cell, a time, places, a need, a reopening):
+/// open pages show it and the alert job looks for subscribers at once.
+pub async fn cell_grew(state: &AppState, cell_id: i64) {
+    cell_changed(state, cell_id).await;
+    state.alerts_wake.notify_one();
 }
 
 pub async fn set_need(
@@ -188,8 +194,7 @@ pub async fn set_need(
         .ok_or_else(|| AppError::validation("needed", plan_message(locale, PlanError::NeededOutOfRange)))?;
     match store::set_need(&state.db, cell_id, group, rh, kell_negative_only, needed, state.clock.now()).await? {
         Ok(()) => {
-            cell_changed(state, cell_id).await;
-            state.alerts_wake.notify_one();
+            cell_grew(state, cell_id).await;
             Ok(())
         }
         Err(refused) => Err(AppError::validation("needed", plan_message(locale, refused))),
@@ -240,8 +245,7 @@ pub async fn set_time_places(
         .ok_or_else(|| AppError::validation("places", plan_message(locale, PlanError::PlacesOutOfRange)))?;
     match store::set_time_places(&state.db, cell_id, start, places, state.clock.now()).await? {
         Ok(()) => {
-            cell_changed(state, cell_id).await;
-            state.alerts_wake.notify_one();
+            cell_grew(state, cell_id).await;
             Ok(())
         }
         Err(refused @ PlanError::NoSuchTime) => Err(AppError::validation("time", plan_message(locale, refused))),
@@ -260,8 +264,7 @@ pub async fn add_time(
     let places = parse_places("places", places, locale)?;
     match store::add_time(&state.db, cell_id, start, places, state.clock.now()).await? {
         Ok(()) => {
-            cell_changed(state, cell_id).await;
-            state.alerts_wake.notify_one();
+            cell_grew(state, cell_id).await;
             Ok(())
         }
         Err(refused) => Err(AppError::validation("time", plan_message(locale, refused))),

@@ -120,9 +120,7 @@ fn DayRows(day: DayNeeds) -> impl IntoView {
             } else {
                 view! {
                     {day.rows.iter().map(|r| {
-                        let label = r.group.map(|(group, rh)| crate::domain::GroupNeed {
-                            group, rh, kell_negative_only: r.kell_negative_only, needed: 0, booked: 0,
-                        }.label(locale)).unwrap_or_default();
+                        let label = r.group_label(locale).unwrap_or_default();
                         view! { <Row label row=*r /> }
                     }).collect_view()}
                     <Row label=p.day_total.to_owned() row=total total=true />

@@ -8,7 +8,7 @@ use crate::i18n::donors::donor_texts;
 use crate::i18n::texts;
 use crate::ui::forms::{ErrorSummary, FormError, RadioGroup, TextField};
 use crate::ui::locale::use_locale;
-use crate::ui::pages::register::choices;
+use crate::ui::pages::register::{choices, ConsentField};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -18,7 +18,6 @@ pub fn NewCallerPage() -> impl IntoView {
     let (t, d) = (texts(locale), donor_texts(locale));
     let action = ServerAction::<RegisterCaller>::new();
     let error: FormError = Signal::derive(move || action.value().get().and_then(Result::err));
-    let consent_error = move || error.get().and_then(|e| e.field_message("consent").map(str::to_owned));
     view! {
         <Title text=d.new_caller_title />
         <p><a href="/staff/donors">{d.card_back}</a></p>
@@ -32,20 +31,7 @@ pub fn NewCallerPage() -> impl IntoView {
                 <RadioGroup name="blood_group" legend=t.label_blood_group options={choices::<BloodGroup>(locale)} error />
                 <RadioGroup name="rh" legend=t.label_rh options={choices::<Rh>(locale)} error />
                 <RadioGroup name="kell" legend=t.label_kell options={choices::<Kell>(locale)} error />
-                <div class="field consent" class:field--invalid=move || consent_error().is_some()>
-                    <label class="consent__label" for="field-consent">
-                        <input
-                            type="checkbox"
-                            id="field-consent"
-                            name="consent"
-                            value="yes"
-                            aria-invalid=move || consent_error().is_some().then_some("true")
-                            aria-describedby=move || consent_error().is_some().then_some("field-consent-error")
-                        />
-                        <span>{d.new_caller_consent}</span>
-                    </label>
-                    <p class="field__error" id="field-consent-error" role="alert">{consent_error}</p>
-                </div>
+                <ConsentField checked=false error label=d.new_caller_consent />
                 <button type="submit" class="button">{d.new_caller_submit}</button>
             </ActionForm>
         </section>

@@ -53,8 +53,13 @@ pub fn RegisterPage() -> impl IntoView {
     }
 }
 
+/// The consent checkbox (`consent`): the donor's own, or `label` (a registrar's on the phone).
 #[component]
-fn ConsentField(checked: bool, error: FormError) -> impl IntoView {
+pub(crate) fn ConsentField(
+    checked: bool,
+    error: FormError,
+    #[prop(optional)] label: Option<&'static str>,
+) -> impl IntoView {
     let t = texts(use_locale());
     let msg = move || error.get().and_then(|e| e.field_message("consent").map(str::to_owned));
     view! {
@@ -69,7 +74,7 @@ fn ConsentField(checked: bool, error: FormError) -> impl IntoView {
                     aria-invalid=move || msg().is_some().then_some("true")
                     aria-describedby=move || msg().is_some().then_some("field-consent-error")
                 />
-                <span>{t.consent_label}</span>
+                <span>{label.unwrap_or(t.consent_label)}</span>
             </label>
             <p class="field__error" id="field-consent-error" role="alert">{msg}</p>
         </div>
