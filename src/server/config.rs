@@ -135,6 +135,11 @@ pub struct Settings {
     /// Live-event streams one session may hold open at once (one per open tab); more get 429.
     #[arg(long, env = "MAX_STREAMS_PER_SESSION", default_value_t = 10, global = true)]
     pub max_streams_per_session: usize,
+    /// Pages and server-function calls served at once (default twice the database pool); the
+    /// rest wait their turn in arrival order, and one waiting longer than the pool's acquire
+    /// timeout is answered 503 with Retry-After. Live-event streams and static files never wait.
+    #[arg(long, env = "REQUESTS_AT_ONCE", global = true)]
+    pub requests_at_once: Option<usize>,
     /// Database connections in this instance's pool (default 16 on PostgreSQL, 8 on SQLite).
     #[arg(long, env = "DB_MAX_CONNECTIONS", global = true)]
     pub db_max_connections: Option<u32>,

@@ -1,6 +1,7 @@
 //! Everything that runs only on the server: configuration, state, storage, HTTP plumbing.
 
 pub mod accounts;
+pub mod admission;
 pub mod auth;
 pub mod booking;
 pub mod bundles;

@@ -12,6 +12,7 @@ use http::request::Parts;
 use http::{header, HeaderValue};
 use leptos::prelude::use_context;
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 pub fn parts() -> Result<Parts, AppError> {
     use_context::<Parts>().ok_or_else(|| {
@@ -50,10 +51,31 @@ pub async fn principal(state: &AppState, parts: &Parts) -> Result<Option<Princip
     Ok(session(state, parts).await?.map(|s| s.principal))
 }
 
+/// The request's session, read once: a page's server-side render runs several server
+/// functions (the header's session, the profile, the cells, the bookings, the alerts), and
+/// each asks who is calling. Every copy of the request's parts shares this cell.
+#[derive(Clone, Default)]
+pub struct SessionOnce(Arc<tokio::sync::OnceCell<Option<sessions::Session>>>);
+
+/// Gives every request its [`SessionOnce`] (a middleware, before the pages and server functions).
+pub async fn read_session_once(
+    mut request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    request.extensions_mut().insert(SessionOnce::default());
+    next.run(request).await
+}
+
 async fn session(state: &AppState, parts: &Parts) -> Result<Option<sessions::Session>, AppError> {
-    match session_secret(state, parts) {
-        Some(secret) => Ok(sessions::lookup_session(&state.db, &secret, state.clock.now()).await?),
-        None => Ok(None),
+    let read = || async {
+        match session_secret(state, parts) {
+            Some(secret) => sessions::lookup_session(&state.db, &secret, state.clock.now()).await,
+            None => Ok(None),
+        }
+    };
+    match parts.extensions.get::<SessionOnce>() {
+        Some(once) => Ok(*once.0.get_or_try_init(read).await?),
+        None => Ok(read().await?),
     }
 }
 

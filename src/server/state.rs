@@ -36,6 +36,8 @@ pub struct AppState {
     pub instance: Arc<str>,
     /// Woken after a planner's change made a cell's alerts due (`server::notices`).
     pub alerts_wake: Arc<tokio::sync::Notify>,
+    /// Requests served at once; the rest wait their turn (`server::admission`).
+    pub admission: super::admission::Admission,
     /// The key of links that need no login, read from the database once (`server::links`).
     link_key: Arc<tokio::sync::OnceCell<super::links::LinkKey>>,
 }
@@ -53,7 +55,10 @@ impl AppState {
         clock: Arc<dyn Clock>,
         settings: Settings,
     ) -> anyhow::Result<Self> {
+        let at_once = settings.requests_at_once.unwrap_or(2 * db.max_connections() as usize);
+        let admission = super::admission::Admission::new(at_once, db.acquire_timeout());
         Ok(AppState {
+            admission,
             leptos_options,
             db,
             clock,

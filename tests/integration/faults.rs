@@ -1,7 +1,8 @@
 //! Faults an instance meets in production (issue 11), each bounded in time. SIGTERM with open
 //! event streams and a request in flight: the instance stops accepting, ends the streams so
 //! browsers reconnect elsewhere, answers the request it had accepted, and exits within its
-//! deadline. (Mail relay faults are in `accounts`, a lost LISTEN connection in `open_pages`.)
+//! deadline. PostgreSQL dropping the server's pooled connections. (Mail relay faults are in
+//! `accounts`, a lost LISTEN connection in `open_pages`.)
 
 use crate::support::fixture::{Fixture, A_POS};
 use crate::support::live::Subscription;
@@ -131,6 +132,40 @@ async fn connections_over_the_cap_wait_for_a_free_one(backend: Backend) {
     assert_eq!(client.get(server.url("/healthz")).send().await.expect("served").status(), 200);
 }
 
+/// Past REQUESTS_AT_ONCE a request waits its turn and is served when one finishes; one waiting
+/// longer than the pool's acquire timeout is answered 503 with Retry-After and the localised
+/// sentence; health probes never wait.
+async fn requests_past_the_limit_wait_their_turn(backend: Backend) {
+    let env = vec![("REQUESTS_AT_ONCE", "1"), ("DB_ACQUIRE_TIMEOUT_MS", "1500")];
+    let server = TestServer::start_with(backend, ServerOptions { env, ..Default::default() }).await;
+    let addr = server.base.trim_start_matches("http://").to_owned();
+    // The only turn is held by a request whose body is still on its way.
+    let body = "email=turn%40example.org&password=not-the-password";
+    let (first, rest) = body.split_at(6);
+    let mut slow = tokio::net::TcpStream::connect(&addr).await.expect("connect");
+    let head = format!(
+        "POST /api/login HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+         Content-Length: {}\r\n\r\n{first}",
+        body.len()
+    );
+    slow.write_all(head.as_bytes()).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(reqwest::get(server.url("/healthz")).await.unwrap().status(), 200, "probes never wait");
+
+    let started = Instant::now();
+    let busy = reqwest::get(server.url("/login")).await.unwrap();
+    assert_eq!(busy.status(), 503);
+    assert_eq!(busy.headers()["retry-after"], "2");
+    assert!(started.elapsed() >= Duration::from_millis(1400), "it waited its turn: {:?}", started.elapsed());
+    assert!(busy.text().await.unwrap().contains("Сервер сейчас перегружен"));
+
+    let waiting = tokio::spawn(reqwest::get(server.url("/login")));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    slow.write_all(rest.as_bytes()).await.unwrap();
+    let served = tokio::time::timeout(Duration::from_secs(5), waiting).await.expect("served in time");
+    assert_eq!(served.unwrap().unwrap().status(), 200, "served once the turn is free");
+}
+
 /// One session may hold MAX_STREAMS_PER_SESSION event streams (tabs); another is refused with
 /// 429, and a closed one frees its place.
 async fn a_session_holds_a_bounded_number_of_streams(backend: Backend) {
@@ -212,6 +247,42 @@ async fn a_killed_instance_loses_nothing_it_confirmed(backend: Backend) {
     assert!(f.api(&session).book(cell, "11:00").await.is_ok(), "booking goes on after the restart");
 }
 
+/// PostgreSQL drops every pooled connection of the server (a restart, a failover, a firewall's
+/// idle cut). The pool pings only a connection idle for over a second (not one per statement
+/// under a crowd), so after a pause the next donor's cabinet and booking work at once, with
+/// nothing written before lost.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_dropped_pool_connections_cost_no_request_after_a_pause() {
+    let f = Fixture::start(Backend::Postgres).await;
+    let cell = f.cell(2, DonationType::Plasma, &[("09:00", 5)], 5).await;
+    let (_, before) = f.donor("before-the-drop").await;
+    let kept = before.book(cell, "09:00").await.expect("booked before the drop");
+    let pool = f.server.db.pool().await;
+    let dropped: i64 = sqlx::query_scalar(
+        "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity \
+         WHERE datname = current_database() AND pid <> pg_backend_pid() AND query NOT ILIKE 'LISTEN%'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert!(dropped >= 1, "the server's pooled connections");
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+
+    let (_, after) = f.donor("after-the-drop").await;
+    let cabinet = after
+        .http
+        .get(format!("{}/cabinet", f.server.base))
+        .header("cookie", format!("session={}", after.session.clone().unwrap()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cabinet.status(), 200, "the cabinet loads at once");
+    assert!(cabinet.text().await.unwrap().contains("data-testid=\"profile\""), "with the donor's data");
+    assert!(after.book(cell, "09:00").await.is_ok(), "booking works at once");
+    assert_eq!(f.scalar("SELECT COUNT(*) FROM bookings WHERE id = $1 AND status = 'pending'", kept).await, 1);
+    assert_eq!(f.scalar("SELECT booked FROM time_slots WHERE cell_id = $1", cell).await, 2, "both places counted");
+}
+
 on_both_backends!(
     a_killed_instance_loses_nothing_it_confirmed,
     sigterm_ends_streams_finishes_accepted_requests_and_exits_in_time,
@@ -219,4 +290,5 @@ on_both_backends!(
     a_slow_header_client_is_cut_off_and_others_are_served,
     connections_over_the_cap_wait_for_a_free_one,
     a_session_holds_a_bounded_number_of_streams,
+    requests_past_the_limit_wait_their_turn,
 );

@@ -10,8 +10,8 @@
 //! group's place is gone, the statement has changed a row that must not stay — it rolls back.
 
 use super::bookings::{
-    asked_columns, asked_from, decide_on, AskedRow, BookOutcome, BookRequest, BookingFacts, Decided, DonorSnapshotRow,
-    DONOR_SNAPSHOT,
+    already_full, asked_columns, asked_from, decide_on, AskedRow, BookOutcome, BookRequest, BookingFacts, Decided,
+    DonorSnapshotRow, FullnessRow, DONOR_SNAPSHOT, FULLNESS,
 };
 use crate::domain::account::has_mailbox;
 use crate::domain::decision::{Moment, Refusal};
@@ -19,7 +19,7 @@ use crate::domain::intervals::IntervalTable;
 use crate::domain::rules::{Blocked, Rule};
 use crate::server::mail::outbox::outbox_columns;
 use crate::server::mail::{outbox, Email};
-use sqlx::{PgPool, Row};
+use sqlx::{Connection, PgPool, Row};
 
 /// The asked-for time and the cell's quotas, with the id the booking will have (drawn once per
 /// read: an uncorrelated subquery; a refused request leaves a gap in the ids, nothing more).
@@ -45,8 +45,8 @@ const TAKE_PLACE: &str = concat!(
      SELECT (SELECT COUNT(*) FROM t) AS took_time, (SELECT COUNT(*) FROM q) AS took_quota"
 );
 
-/// Books as `bookings::book` does; `None` when the donor's lapsed booking must be released
-/// first (rare: the general transaction does that).
+/// Books as `bookings::book` does, the fast refusal of a full time first; `None` when the
+/// donor's lapsed booking must be released first (rare: the general transaction does that).
 pub(super) async fn book(
     pool: &PgPool,
     request: BookRequest,
@@ -55,9 +55,21 @@ pub(super) async fn book(
     message_id: &str,
     compose: &impl Fn(&BookingFacts) -> Email,
 ) -> Result<Option<BookOutcome>, sqlx::Error> {
-    let donor: Vec<DonorSnapshotRow> = sqlx::query_as(DONOR_SNAPSHOT).bind(request.donor_id).fetch_all(pool).await?;
+    // One connection throughout: every checkout costs sqlx a ping on release.
+    let mut conn = pool.acquire().await?;
+    let fullness: Vec<FullnessRow> = sqlx::query_as(FULLNESS)
+        .bind(request.cell_id)
+        .bind(request.start)
+        .bind(request.donor_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    if let Some(refusal) = already_full(&fullness, request.start, now)? {
+        return Ok(Some(BookOutcome::Refused(refusal)));
+    }
+    let donor: Vec<DonorSnapshotRow> =
+        sqlx::query_as(DONOR_SNAPSHOT).bind(request.donor_id).fetch_all(&mut *conn).await?;
     let asked: Vec<AskedRow> =
-        sqlx::query_as(ASKED_WITH_ID).bind(request.cell_id).bind(request.start).fetch_all(pool).await?;
+        sqlx::query_as(ASKED_WITH_ID).bind(request.cell_id).bind(request.start).fetch_all(&mut *conn).await?;
     let next_id = asked.first().and_then(|a| a.next_booking_id);
     let (slot_id, quota_id, mut facts) = match decide_on(donor, asked, request, now, intervals)? {
         Decided::Take { releases: Some(_), .. } => return Ok(None),
@@ -67,7 +79,7 @@ pub(super) async fn book(
     let Some(booking_id) = next_id else { return Err(sqlx::Error::RowNotFound) };
     facts.booking_id = booking_id;
     let email = compose(&facts);
-    let mut tx = pool.begin().await?;
+    let mut tx = conn.begin().await?;
     let query = sqlx::query(TAKE_PLACE)
         .bind(slot_id)
         .bind(quota_id)

@@ -263,14 +263,17 @@ pub async fn book(
     message_id: &str,
     compose: impl Fn(&BookingFacts) -> Email,
 ) -> Result<BookOutcome, sqlx::Error> {
-    if let Some(refusal) = already_full(db, request, now).await? {
-        return Ok(BookOutcome::Refused(refusal));
-    }
     if let Db::Postgres(pool) = db {
         if let Some(outcome) =
             super::booking_postgres::book(pool, request, now, intervals, message_id, &compose).await?
         {
             return Ok(outcome);
+        }
+    } else {
+        let fullness: Vec<FullnessRow> = on_pool!(db, pool => sqlx::query_as(FULLNESS)
+            .bind(request.cell_id).bind(request.start).bind(request.donor_id).fetch_all(pool).await?);
+        if let Some(refusal) = already_full(&fullness, request.start, now)? {
+            return Ok(BookOutcome::Refused(refusal));
         }
     }
     let BookRequest { donor_id, cell_id, start, by } = request;
@@ -326,7 +329,7 @@ pub async fn book(
 }
 
 #[derive(sqlx::FromRow)]
-struct FullnessRow {
+pub(super) struct FullnessRow {
     capacity: i64,
     slot_booked: i64,
     blood_group: String,
@@ -342,24 +345,25 @@ struct FullnessRow {
     quota_booked: Option<i64>,
 }
 
-/// The fast refusal for a flash crowd: one read, without queueing for the write lock, and
-/// the decision's own predicate ([`refused_as_full`]) on it. It only ever refuses what was
-/// full at a committed instant; every booking is still decided inside the transaction.
-async fn already_full(
-    db: &Db,
-    BookRequest { donor_id, cell_id, start, .. }: BookRequest,
+/// The fast refusal for a flash crowd: one read ([`FULLNESS`]), without queueing for the
+/// write lock, and the decision's own predicate ([`refused_as_full`]) on it. It only ever
+/// refuses what was full at a committed instant; every booking is still decided inside the
+/// transaction. $1 cell, $2 time, $3 donor.
+pub(super) const FULLNESS: &str = "SELECT s.capacity, s.booked AS slot_booked, d.blood_group, d.rh, d.kell, \
+     b.status AS held_status, hc.date AS held_date, hs.start AS held_start, \
+     q.blood_group AS quota_group, q.rh AS quota_rh, q.kell_negative_only, q.needed, q.booked AS quota_booked \
+     FROM time_slots s JOIN donors d ON d.id = $3 \
+     LEFT JOIN bookings b ON b.donor_id = d.id AND b.status IN ('pending', 'approved') AND b.released_at IS NULL \
+     LEFT JOIN cells hc ON hc.id = b.cell_id LEFT JOIN time_slots hs ON hs.id = b.slot_id \
+     LEFT JOIN group_quotas q ON q.cell_id = s.cell_id \
+     WHERE s.cell_id = $1 AND s.start = $2";
+
+/// [`refused_as_full`] on the rows of [`FULLNESS`].
+pub(super) fn already_full(
+    rows: &[FullnessRow],
+    start: NaiveTime,
     now: Moment,
 ) -> Result<Option<Refusal>, sqlx::Error> {
-    let rows: Vec<FullnessRow> = on_pool!(db, pool => sqlx::query_as(
-        "SELECT s.capacity, s.booked AS slot_booked, d.blood_group, d.rh, d.kell, \
-         b.status AS held_status, hc.date AS held_date, hs.start AS held_start, \
-         q.blood_group AS quota_group, q.rh AS quota_rh, q.kell_negative_only, q.needed, q.booked AS quota_booked \
-         FROM time_slots s JOIN donors d ON d.id = $3 \
-         LEFT JOIN bookings b ON b.donor_id = d.id AND b.status IN ('pending', 'approved') AND b.released_at IS NULL \
-         LEFT JOIN cells hc ON hc.id = b.cell_id LEFT JOIN time_slots hs ON hs.id = b.slot_id \
-         LEFT JOIN group_quotas q ON q.cell_id = s.cell_id \
-         WHERE s.cell_id = $1 AND s.start = $2",
-    ).bind(cell_id).bind(start).bind(donor_id).fetch_all(pool).await?);
     let Some(first) = rows.first() else { return Ok(None) };
     let time = TimeSlot { start, capacity: count(first.capacity), booked: count(first.slot_booked) };
     let blood = BloodProfile { group: decode(&first.blood_group)?, rh: decode(&first.rh)?, kell: decode(&first.kell)? };
@@ -368,7 +372,7 @@ async fn already_full(
         _ => false,
     };
     let mut needs = Vec::with_capacity(rows.len());
-    for r in &rows {
+    for r in rows {
         if let (Some(g), Some(rh), Some(k), Some(needed), Some(booked)) =
             (&r.quota_group, &r.quota_rh, r.kell_negative_only, r.needed, r.quota_booked)
         {

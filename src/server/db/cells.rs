@@ -74,24 +74,26 @@ pub async fn open_cells(
 ) -> Result<Vec<CellSummary>, sqlx::Error> {
     let today = now_local.date();
     let kind = kind.map(|k| k.code());
+    // One connection for the three reads: each checkout costs sqlx a ping on release.
     let (cells, quotas, slots) = on_pool!(db, pool => {
+        let mut conn = pool.acquire().await?;
         let cells: Vec<CellRow> = sqlx::query_as(
             "SELECT c.id, c.date, c.donation_type, p.name AS place_name, p.address AS place_address \
              FROM cells c JOIN places p ON p.id = c.place_id \
              WHERE c.date >= $1 AND c.closed_at IS NULL AND ($2 IS NULL OR c.donation_type = $2) \
              ORDER BY c.date, c.donation_type, p.name",
         )
-        .bind(today).bind(kind).fetch_all(pool).await?;
+        .bind(today).bind(kind).fetch_all(&mut *conn).await?;
         let quotas: Vec<QuotaRow> = sqlx::query_as(&format!(
             "SELECT q.cell_id, q.blood_group, q.rh, q.kell_negative_only, q.needed, q.booked \
              FROM group_quotas q WHERE q.cell_id IN (SELECT c.id {CANDIDATES})"
         ))
-        .bind(today).bind(kind).fetch_all(pool).await?;
+        .bind(today).bind(kind).fetch_all(&mut *conn).await?;
         let slots: Vec<SlotRow> = sqlx::query_as(&format!(
             "SELECT s.cell_id, s.start, s.capacity, s.booked \
              FROM time_slots s WHERE s.cell_id IN (SELECT c.id {CANDIDATES}) ORDER BY s.start"
         ))
-        .bind(today).bind(kind).fetch_all(pool).await?;
+        .bind(today).bind(kind).fetch_all(&mut *conn).await?;
         (cells, quotas, slots)
     });
 

@@ -97,6 +97,23 @@ impl Default for PoolTuning {
     }
 }
 
+/// A pooled connection idle longer than this is pinged before use (a database restarted in a
+/// quiet moment costs no request); a busy pool's connections are not. sqlx pings by default
+/// on every checkout: one more round trip per statement under a crowd (it also pings on every
+/// release, which no option turns off). One that died while in use fails its statement and
+/// is closed on release.
+const PING_AFTER_IDLE: Duration = Duration::from_secs(1);
+
+async fn ping_if_idle<C: sqlx::Connection>(
+    conn: &mut C,
+    meta: sqlx::pool::PoolConnectionMetadata,
+) -> Result<bool, sqlx::Error> {
+    if meta.idle_for > PING_AFTER_IDLE {
+        conn.ping().await?;
+    }
+    Ok(true)
+}
+
 impl Db {
     pub async fn connect(url: &str) -> anyhow::Result<Db> {
         Db::connect_with(url, &PoolTuning::default()).await
@@ -105,6 +122,8 @@ impl Db {
     pub async fn connect_with(url: &str, tuning: &PoolTuning) -> anyhow::Result<Db> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let pool = PgPoolOptions::new()
+                .test_before_acquire(false)
+                .before_acquire(|conn, meta| Box::pin(ping_if_idle(conn, meta)))
                 .max_connections(tuning.max_connections.unwrap_or(16))
                 .acquire_timeout(tuning.acquire_timeout.unwrap_or(Duration::from_secs(5)))
                 .connect(url)
@@ -123,6 +142,8 @@ impl Db {
                 std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
             }
             let pool = SqlitePoolOptions::new()
+                .test_before_acquire(false)
+                .before_acquire(|conn, meta| Box::pin(ping_if_idle(conn, meta)))
                 .max_connections(tuning.max_connections.unwrap_or(8))
                 .acquire_timeout(tuning.acquire_timeout.unwrap_or(Duration::from_secs(10)))
                 .connect_with(options)
@@ -132,6 +153,16 @@ impl Db {
         } else {
             bail!("DATABASE_URL must start with sqlite: or postgres://")
         }
+    }
+
+    /// The pool's size.
+    pub fn max_connections(&self) -> u32 {
+        on_pool!(self, pool => pool.options().get_max_connections())
+    }
+
+    /// How long a request waits for a pooled connection.
+    pub fn acquire_timeout(&self) -> Duration {
+        on_pool!(self, pool => pool.options().get_acquire_timeout())
     }
 
     pub async fn migrate(&self) -> anyhow::Result<()> {
