@@ -17,14 +17,17 @@ pub async fn registration_echo() -> Result<Option<RegistrationDraft>, AppError> 
 #[server(endpoint = "session")]
 pub async fn current_session() -> Result<Option<SessionInfo>, AppError> {
     use crate::domain::account::Principal;
-    use crate::server::{db::accounts, request};
+    use crate::server::{auth::sessions::Session, request};
     crate::server::frame::anyone(|call| async move {
-        Ok(match request::principal(&call.state, &call.parts).await? {
-            Some(Principal::Donor { id }) => accounts::donor_profile(&call.state.db, id)
-                .await?
-                .map(|p| SessionInfo::Donor { email: p.email, email_confirmed: p.email_confirmed }),
-            Some(Principal::Staff { role, .. }) => Some(SessionInfo::Staff { role }),
-            None => None,
+        Ok(match request::session(&call.state, &call.parts).await? {
+            Some(Session {
+                principal: Principal::Donor { .. },
+                donor_email: Some(email),
+                donor_email_confirmed,
+                ..
+            }) => Some(SessionInfo::Donor { email, email_confirmed: donor_email_confirmed }),
+            Some(Session { principal: Principal::Staff { role, .. }, .. }) => Some(SessionInfo::Staff { role }),
+            _ => None,
         })
     })
     .await

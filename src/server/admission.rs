@@ -48,10 +48,11 @@ pub async fn admit(State(state): State<AppState>, request: Request, next: Next) 
     }
 }
 
-/// 503 with Retry-After: the server functions' error for the WASM client, a sentence for a page.
+/// 503 with Retry-After: the server functions' error for the WASM client, a sentence for a
+/// page or a form posted without JavaScript.
 fn busy(request: &Request) -> Response {
     let retry_after = [(header::RETRY_AFTER, HeaderValue::from(BUSY_RETRY_AFTER_SECS))];
-    if request.uri().path().starts_with("/api/") {
+    if request.uri().path().starts_with("/api/") && !super::request::accepts_html(request.headers()) {
         let error = AppError::Unavailable { retry_after_secs: BUSY_RETRY_AFTER_SECS };
         let body = serde_json::to_string(&error).unwrap_or_default();
         let json = [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))];

@@ -39,7 +39,12 @@ pub fn user_agent(parts: &Parts) -> Option<&str> {
 
 /// A plain HTML form post (JavaScript off) rather than a call from the WASM client.
 pub fn is_form_post(parts: &Parts) -> bool {
-    parts.headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("text/html"))
+    accepts_html(&parts.headers)
+}
+
+/// A browser asking for a page (or posting a form without JavaScript), not the WASM client.
+pub fn accepts_html(headers: &http::HeaderMap) -> bool {
+    headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("text/html"))
 }
 
 pub fn session_secret(state: &AppState, parts: &Parts) -> Option<String> {
@@ -66,7 +71,8 @@ pub async fn read_session_once(
     next.run(request).await
 }
 
-async fn session(state: &AppState, parts: &Parts) -> Result<Option<sessions::Session>, AppError> {
+/// The request's live session, if any: read once per request ([`SessionOnce`]).
+pub async fn session(state: &AppState, parts: &Parts) -> Result<Option<sessions::Session>, AppError> {
     let read = || async {
         match session_secret(state, parts) {
             Some(secret) => sessions::lookup_session(&state.db, &secret, state.clock.now()).await,
@@ -74,7 +80,7 @@ async fn session(state: &AppState, parts: &Parts) -> Result<Option<sessions::Ses
         }
     };
     match parts.extensions.get::<SessionOnce>() {
-        Some(once) => Ok(*once.0.get_or_try_init(read).await?),
+        Some(once) => Ok(once.0.get_or_try_init(read).await?.clone()),
         None => Ok(read().await?),
     }
 }
@@ -109,7 +115,7 @@ pub async fn require_any_staff(state: &AppState, parts: &Parts) -> Result<(i64, 
 
 async fn staff_session(state: &AppState, parts: &Parts) -> Result<(i64, StaffRole, bool), AppError> {
     match session(state, parts).await? {
-        Some(sessions::Session { principal: Principal::Staff { id, role }, must_change_password }) => {
+        Some(sessions::Session { principal: Principal::Staff { id, role }, must_change_password, .. }) => {
             Ok((id, role, must_change_password))
         }
         Some(_) => Err(AppError::Forbidden),

@@ -153,11 +153,17 @@ async fn requests_past_the_limit_wait_their_turn(backend: Backend) {
     assert_eq!(reqwest::get(server.url("/healthz")).await.unwrap().status(), 200, "probes never wait");
 
     let started = Instant::now();
-    let busy = reqwest::get(server.url("/login")).await.unwrap();
-    assert_eq!(busy.status(), 503);
-    assert_eq!(busy.headers()["retry-after"], "2");
+    let call = tokio::spawn(reqwest::Client::new().post(server.url("/api/logout")).send());
+    let page = reqwest::get(server.url("/login")).await.unwrap();
+    assert_eq!(page.status(), 503);
+    assert_eq!(page.headers()["retry-after"], "2");
     assert!(started.elapsed() >= Duration::from_millis(1400), "it waited its turn: {:?}", started.elapsed());
-    assert!(busy.text().await.unwrap().contains("Сервер сейчас перегружен"));
+    assert!(page.text().await.unwrap().contains("Сервер сейчас перегружен"), "a page says so in words");
+    let call = call.await.unwrap().unwrap();
+    assert_eq!(call.status(), 503);
+    assert_eq!(call.headers()["retry-after"], "2");
+    let error: donor_booking::error::AppError = call.json().await.unwrap();
+    assert_eq!(error, donor_booking::error::AppError::Unavailable { retry_after_secs: 2 }, "the client's error");
 
     let waiting = tokio::spawn(reqwest::get(server.url("/login")));
     tokio::time::sleep(Duration::from_millis(300)).await;

@@ -74,15 +74,20 @@ struct SessionRow {
     role: Option<String>,
     staff_disabled: bool,
     staff_must_change_password: Option<bool>,
+    donor_email: Option<String>,
+    donor_email_confirmed: bool,
     last_seen_at: DateTime<Utc>,
     expires_at: DateTime<Utc>,
 }
 
-/// A live session: who, and (for staff) whether they must choose a new password first.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// A live session: who, (for staff) whether they must choose a new password first, and (for
+/// a donor) the address and whether it is confirmed, which every page's header shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Session {
     pub principal: Principal,
     pub must_change_password: bool,
+    pub donor_email: Option<String>,
+    pub donor_email_confirmed: bool,
 }
 
 /// The principal of a live session, or `None` (expired, logged out, staff disabled).
@@ -113,8 +118,10 @@ pub async fn peek(db: &Db, secret: &str, now: DateTime<Utc>) -> Result<Option<Pr
 async fn read(db: &Db, hash: &str, now: DateTime<Utc>) -> Result<Option<(Session, DateTime<Utc>)>, sqlx::Error> {
     let row: Option<SessionRow> = on_pool!(db, pool => sqlx::query_as(
         "SELECT s.donor_id, s.staff_id, st.role, (st.disabled_at IS NOT NULL) AS staff_disabled, \
-                st.must_change_password AS staff_must_change_password, s.last_seen_at, s.expires_at \
-         FROM sessions s LEFT JOIN staff st ON st.id = s.staff_id WHERE s.id_hash = $1",
+                st.must_change_password AS staff_must_change_password, d.email AS donor_email, \
+                (d.email_confirmed_at IS NOT NULL) AS donor_email_confirmed, s.last_seen_at, s.expires_at \
+         FROM sessions s LEFT JOIN staff st ON st.id = s.staff_id LEFT JOIN donors d ON d.id = s.donor_id \
+         WHERE s.id_hash = $1",
     )
     .bind(hash).fetch_optional(pool).await?);
     let Some(row) = row else { return Ok(None) };
@@ -127,7 +134,13 @@ async fn read(db: &Db, hash: &str, now: DateTime<Utc>) -> Result<Option<(Session
     match principal {
         Some(principal) if alive => {
             let must_change_password = row.staff_must_change_password.unwrap_or(false);
-            Ok(Some((Session { principal, must_change_password }, row.last_seen_at)))
+            let session = Session {
+                principal,
+                must_change_password,
+                donor_email: row.donor_email,
+                donor_email_confirmed: row.donor_email_confirmed,
+            };
+            Ok(Some((session, row.last_seen_at)))
         }
         _ => {
             delete_by_hash(db, hash).await?;
