@@ -42,11 +42,20 @@ struct Config {
     backends: Vec<Backend>,
     /// Only the alerts' fan-out (issue 14), not the crowd.
     fan_out_only: bool,
+    /// Only the realistic opening (no burst, live path, ceiling or fan-out).
+    opening_only: bool,
 }
 
 fn config() -> Config {
-    let mut c =
-        Config { donors: 2000, opening_s: 10, places: 300, spread_ms: 0, backends: Vec::new(), fan_out_only: false };
+    let mut c = Config {
+        donors: 2000,
+        opening_s: 10,
+        places: 300,
+        spread_ms: 0,
+        backends: Vec::new(),
+        fan_out_only: false,
+        opening_only: false,
+    };
     let mut args = std::env::args().skip(1).filter(|a| a != "--bench");
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -55,10 +64,11 @@ fn config() -> Config {
             "--spread-ms" => c.spread_ms = args.next().and_then(|v| v.parse().ok()).expect("--spread-ms N"),
             "--opening-s" => c.opening_s = args.next().and_then(|v| v.parse().ok()).expect("--opening-s N"),
             "--fan-out-only" => c.fan_out_only = true,
+            "--opening-only" => c.opening_only = true,
             "sqlite" => c.backends.push(Backend::Sqlite),
             "postgres" => c.backends.push(Backend::Postgres),
             other => {
-                panic!("unknown argument {other:?}; use [sqlite] [postgres] [--donors N] [--places N] [--spread-ms N] [--opening-s N] [--fan-out-only]")
+                panic!("unknown argument {other:?}; use [sqlite] [postgres] [--donors N] [--places N] [--spread-ms N] [--opening-s N] [--fan-out-only] [--opening-only]")
             }
         }
     }
@@ -121,6 +131,28 @@ enum Outcome {
     Booked,
     Full,
     Error,
+}
+
+/// What the burst's HTTP alone costs here: as many new connections as donors, at one instant,
+/// each asking for `/healthz` (one pooled ping); the time until every one is answered.
+async fn http_floor(base: &str, n: usize) -> Duration {
+    let barrier = Arc::new(tokio::sync::Barrier::new(n + 1));
+    let http = reqwest::Client::builder().pool_max_idle_per_host(n).build().unwrap();
+    let tasks: Vec<_> = (0..n)
+        .map(|_| {
+            let (barrier, http, url) = (barrier.clone(), http.clone(), format!("{base}/healthz"));
+            tokio::spawn(async move {
+                barrier.wait().await;
+                http.get(url).send().await.is_ok_and(|r| r.status().is_success())
+            })
+        })
+        .collect();
+    barrier.wait().await;
+    let started = Instant::now();
+    for task in tasks {
+        assert!(task.await.unwrap(), "/healthz failed in the floor run");
+    }
+    started.elapsed()
 }
 
 /// The live path: a registrar approves `bookings` one by one on `decide_on`; a client
@@ -224,6 +256,8 @@ async fn run(backend: Backend, c: &Config) {
     let fill = last_booking - started;
     latencies.sort();
     let burst_usage = opening::usage_since(&[pid], &usage_before);
+    drop(http); // its idle connections would count against the server's connection cap
+    let floor = http_floor(&base, c.donors).await;
 
     // The live path on the bookings just made: one instance, and two on PostgreSQL.
     let pending: Vec<i64> = {
@@ -241,24 +275,7 @@ async fn run(backend: Backend, c: &Config) {
         None => None,
     };
 
-    // The realistic opening: a fresh cell and fresh donors, arriving over `opening_s` seconds;
-    // on PostgreSQL again with two instances behind one address.
-    let over = Duration::from_secs(c.opening_s);
-    let opening_cell = new_cell(&db, 3, DonationType::Plasma, c.places).await;
-    let arriving = donors_with_sessions(&db, "opening", c.donors, BLOOD, Utc::now()).await.unwrap();
-    let label = format!("{backend:?}, one instance");
-    let one = opening::opening(&label, &base, arriving, opening_cell, over, &[pid]).await;
-    let two = match &second {
-        Some(second) => {
-            let cell = new_cell(&db, 4, DonationType::Plasma, c.places).await;
-            let arriving = donors_with_sessions(&db, "opening2", c.donors, BLOOD, Utc::now()).await.unwrap();
-            let front = opening::round_robin(vec![base.clone(), second.base.clone()]).await;
-            let pids = [pid, second.pid().expect("the second instance runs")];
-            let label = format!("{backend:?}, two instances behind one address");
-            Some(opening::opening(&label, &front, arriving, cell, over, &pids).await)
-        }
-        None => None,
-    };
+    let (one, two) = openings(backend, &db, &base, pid, second.as_ref(), c).await;
     drop(second);
     let mut server = server;
     server.stop().await; // the database stays for the ceiling
@@ -333,12 +350,59 @@ async fn run(backend: Backend, c: &Config) {
         1000.0 * burst_usage.cpu_s / f64::from(booked.max(1)),
         burst_usage.peak_mb
     );
+    println!(
+        "  HTTP floor             {:.2} s for {} new connections asking only GET /healthz at once",
+        floor.as_secs_f64(),
+        c.donors
+    );
     print_live("one instance", &one_instance);
     if let Some(two) = &two_instances {
         print_live("two instances", two);
     }
     assert_eq!(booked, c.places, "a place was given twice or left unbooked");
     assert_eq!(errors, 0, "requests failed for reasons other than a full cell");
+    for result in std::iter::once(&one).chain(two.as_ref()) {
+        assert_eq!(result.booked, c.places, "the opening: a place was given twice or left unbooked");
+        assert_eq!(result.errors, 0, "the opening: calls failed");
+    }
+}
+
+/// The realistic opening: a fresh cell and fresh donors, arriving over `opening_s` seconds;
+/// on PostgreSQL again with two instances behind one address.
+async fn openings(
+    backend: Backend,
+    db: &Db,
+    base: &str,
+    pid: u32,
+    second: Option<&support::Sibling>,
+    c: &Config,
+) -> (opening::OpeningResult, Option<opening::OpeningResult>) {
+    let over = Duration::from_secs(c.opening_s);
+    let opening_cell = new_cell(db, 3, DonationType::Plasma, c.places).await;
+    let arriving = donors_with_sessions(db, "opening", c.donors, BLOOD, Utc::now()).await.unwrap();
+    let label = format!("{backend:?}, one instance");
+    let one = opening::opening(&label, base, arriving, opening_cell, over, &[pid]).await;
+    let two = match second {
+        Some(second) => {
+            let cell = new_cell(db, 4, DonationType::Plasma, c.places).await;
+            let arriving = donors_with_sessions(db, "opening2", c.donors, BLOOD, Utc::now()).await.unwrap();
+            let front = opening::round_robin(vec![base.to_owned(), second.base.clone()]).await;
+            let pids = [pid, second.pid().expect("the second instance runs")];
+            let label = format!("{backend:?}, two instances behind one address");
+            Some(opening::opening(&label, &front, arriving, cell, over, &pids).await)
+        }
+        None => None,
+    };
+    (one, two)
+}
+
+/// `--opening-only`: the realistic opening alone, for measuring a change to it quickly.
+async fn opening_only(backend: Backend, c: &Config) {
+    let server = TestServer::start_with(backend, ServerOptions { demo_data: false, ..Default::default() }).await;
+    let db = Db::connect(&server.db.url).await.unwrap();
+    let second = if backend == Backend::Postgres { Some(server.sibling().await) } else { None };
+    let pid = server.pid().expect("the server runs");
+    let (one, two) = openings(backend, &db, &server.base, pid, second.as_ref(), c).await;
     for result in std::iter::once(&one).chain(two.as_ref()) {
         assert_eq!(result.booked, c.places, "the opening: a place was given twice or left unbooked");
         assert_eq!(result.errors, 0, "the opening: calls failed");
@@ -427,6 +491,10 @@ async fn fan_out(backend: Backend, donors: i64) {
 async fn main() {
     let c = config();
     for backend in c.backends.clone() {
+        if c.opening_only {
+            opening_only(backend, &c).await;
+            continue;
+        }
         if !c.fan_out_only {
             run(backend, &c).await;
         }

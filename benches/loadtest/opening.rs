@@ -25,6 +25,26 @@ pub fn process_usage(pid: u32) -> Option<(f64, u64)> {
     Some((ticks / 100.0, peak_kb))
 }
 
+/// CPU seconds (user + system) per process whose command is `name` (PostgreSQL's backends:
+/// `postgres`).
+pub fn cpu_of_named(name: &str) -> BTreeMap<u32, f64> {
+    let Ok(dir) = std::fs::read_dir("/proc") else { return BTreeMap::new() };
+    dir.filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|comm| comm.trim_end() == name))
+        .filter_map(|pid| process_usage(pid).map(|(cpu, _)| (pid, cpu)))
+        .collect()
+}
+
+/// CPU seconds used since `before` by the processes of `now` (one that ended in between is
+/// not counted; one that started is counted whole).
+pub fn cpu_since(before: &BTreeMap<u32, f64>, now: &BTreeMap<u32, f64>) -> f64 {
+    now.iter().map(|(pid, cpu)| cpu - before.get(pid).copied().unwrap_or(0.0)).sum()
+}
+
+pub fn own_cpu() -> f64 {
+    process_usage(std::process::id()).map_or(0.0, |(cpu, _)| cpu)
+}
+
 /// Server processes' CPU seconds since `before`, and their peak memory (largest, MB).
 pub struct Usage {
     pub cpu_s: f64,
@@ -132,6 +152,7 @@ pub async fn opening(
     pids: &[u32],
 ) -> OpeningResult {
     let before: Vec<(f64, u64)> = pids.iter().map(|p| process_usage(*p).unwrap_or((0.0, 0))).collect();
+    let (database_before, clients_before) = (cpu_of_named("postgres"), own_cpu());
     let n = donors.len();
     let started = Instant::now();
     let tasks: Vec<_> = donors
@@ -161,6 +182,9 @@ pub async fn opening(
         }
     }
     let usage = usage_since(pids, &before);
+    let wall = started.elapsed().as_secs_f64();
+    let (database_cpu, clients_cpu) =
+        (cpu_since(&database_before, &cpu_of_named("postgres")), own_cpu() - clients_before);
     println!("== {label}: {n} donors over {:.0} s, cabinet then the booking dialog ==", over.as_secs_f64());
     println!("  {:<34} {:>8} {:>8} {:>7}", "call", "p50", "p99", "count");
     for (kind, mut latencies) in per_call {
@@ -179,6 +203,13 @@ pub async fn opening(
         usage.cpu_s,
         1000.0 * usage.cpu_s / f64::from(booked.max(1)),
         usage.peak_mb
+    );
+    // Who used the machine's cores in the window: the bound when every call waits.
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
+    println!(
+        "  CPU in {wall:.1} s × {cores:.0} cores  server {:.1} s, PostgreSQL {database_cpu:.1} s, the clients {clients_cpu:.1} s ({:.0} % busy)",
+        usage.cpu_s,
+        100.0 * (usage.cpu_s + database_cpu + clients_cpu) / (wall * cores)
     );
     OpeningResult { booked, errors: errors + failed_calls }
 }
