@@ -158,7 +158,10 @@ async fn requests_past_the_limit_wait_their_turn(backend: Backend) {
     assert_eq!(page.status(), 503);
     assert_eq!(page.headers()["retry-after"], "2");
     assert!(started.elapsed() >= Duration::from_millis(1400), "it waited its turn: {:?}", started.elapsed());
-    assert!(page.text().await.unwrap().contains("Сервер сейчас перегружен"), "a page says so in words");
+    assert!(page.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    let page = page.text().await.unwrap();
+    assert!(page.contains("Сервер сейчас перегружен"), "a page says so in words");
+    assert!(page.contains(r#"<a href="/login">Открыть страницу ещё раз</a>"#), "and offers to ask again");
     let call = call.await.unwrap().unwrap();
     assert_eq!(call.status(), 503);
     assert_eq!(call.headers()["retry-after"], "2");

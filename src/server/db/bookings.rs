@@ -263,17 +263,24 @@ pub async fn book(
     message_id: &str,
     compose: impl Fn(&BookingFacts) -> Email,
 ) -> Result<BookOutcome, sqlx::Error> {
-    if let Db::Postgres(pool) = db {
-        if let Some(outcome) =
-            super::booking_postgres::book(pool, request, now, intervals, message_id, &compose).await?
-        {
-            return Ok(outcome);
+    match db {
+        Db::Postgres(pool) => {
+            let outcome = super::booking_postgres::book(pool, request, now, intervals, message_id, &compose).await?;
+            if let Some(outcome) = outcome {
+                return Ok(outcome);
+            }
         }
-    } else {
-        let fullness: Vec<FullnessRow> = on_pool!(db, pool => sqlx::query_as(FULLNESS)
-            .bind(request.cell_id).bind(request.start).bind(request.donor_id).fetch_all(pool).await?);
-        if let Some(refusal) = already_full(&fullness, request.start, now)? {
-            return Ok(BookOutcome::Refused(refusal));
+        // A full time is refused before queueing for the write lock.
+        Db::Sqlite(pool) => {
+            let fullness: Vec<FullnessRow> = sqlx::query_as(FULLNESS)
+                .bind(request.cell_id)
+                .bind(request.start)
+                .bind(request.donor_id)
+                .fetch_all(pool)
+                .await?;
+            if let Some(refusal) = already_full(&fullness, request.start, now)? {
+                return Ok(BookOutcome::Refused(refusal));
+            }
         }
     }
     let BookRequest { donor_id, cell_id, start, by } = request;
