@@ -1,32 +1,23 @@
-import { expect, test, type Page } from './fixtures';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+import { dayAhead, PLANNER, staffLogIn } from './booking';
 import { expectAccessible, expectHydrated } from './helpers';
 
-// The demo planner made by `demo-data` (playwright.config.ts runs it before serving).
-const PLANNER = { email: 'planner@demo.donor.local', password: 'demo-planner-passphrase' };
-
 async function loginPlanner(page: Page) {
-  await page.goto('/login');
-  await expectHydrated(page);
-  await page.getByLabel('Электронная почта').fill(PLANNER.email);
-  await page.getByLabel('Пароль').fill(PLANNER.password);
-  await page.getByRole('button', { name: 'Войти' }).click();
-  await expect(page).toHaveURL(/\/staff\/planning$/);
+  await staffLogIn(page, PLANNER, /\/staff\/planning$/);
   await expectHydrated(page);
 }
-
-const isoDay = (offset: number) => new Date(Date.now() + offset * 24 * 3600 * 1000).toISOString().slice(0, 10);
-const shown = (iso: string) => iso.split('-').reverse().join('.');
 
 // Far enough ahead that demo data has no cells there, and distinct per project.
 const base = (project: string) => (project === 'phone' ? 120 : 100);
 
 test('a planner copies a week after a preview, and edits a time grid', async ({ page }, info) => {
   await loginPlanner(page);
-  const from = isoDay(base(info.project.name));
-  const to = isoDay(base(info.project.name) + 7);
+  const from = dayAhead(base(info.project.name));
+  const to = dayAhead(base(info.project.name) + 7);
 
   const form = page.getByTestId('new-cell');
-  await form.getByLabel('Дата').fill(from);
+  await form.getByLabel('Дата').fill(from.iso);
   await form.getByRole('radio', { name: 'Тромбоциты' }).check();
   await form.getByLabel('Первое время').fill('09:00');
   await form.getByLabel('Последнее время').fill('09:30');
@@ -35,7 +26,7 @@ test('a planner copies a week after a preview, and edits a time grid', async ({ 
   await expect(page.getByText('Ячейка создана.')).toBeVisible();
 
   // 09:00–09:30 every 15 minutes: 3 times × 2 places for 10 donors: the card says how far apart they are.
-  const card = page.getByTestId('planned-cell').filter({ hasText: shown(from) });
+  const card = page.getByTestId('planned-cell').filter({ hasText: from.shown });
   await expect(card.getByTestId('places-mismatch')).toHaveText('Мест 6, а нужно доноров 10: ещё 4 донорам записаться некуда.');
 
   // A time is added with its own places; the warning follows.
@@ -49,8 +40,8 @@ test('a planner copies a week after a preview, and edits a time grid', async ({ 
 
   // The week is copied after a preview.
   const copy = page.getByTestId('copy-days');
-  await copy.getByLabel('Копировать, начиная с').fill(from);
-  await copy.getByLabel('На даты, начиная с').fill(to);
+  await copy.getByLabel('Копировать, начиная с').fill(from.iso);
+  await copy.getByLabel('На даты, начиная с').fill(to.iso);
   await copy.getByRole('radio', { name: 'Неделю (7 дней)' }).check();
   await copy.getByRole('button', { name: 'Показать, что будет скопировано' }).click();
   const plan = copy.getByTestId('copy-plan');
@@ -60,14 +51,14 @@ test('a planner copies a week after a preview, and edits a time grid', async ({ 
   await expectAccessible(page);
   await copy.getByTestId('copy-confirm').click();
   await expect(copy.getByTestId('copy-done')).toHaveText('Скопировано ячеек: 1.');
-  const copied = page.getByTestId('planned-cell').filter({ hasText: shown(to) });
+  const copied = page.getByTestId('planned-cell').filter({ hasText: to.shown });
   await expect(copied).toContainText('0 / 10');
   await expect(copied.getByRole('button', { name: 'Сетка времени (4)' })).toHaveAttribute('aria-expanded', 'false');
 });
 
 test('the needs dashboard shows each group gap and follows changes live', async ({ page, context }, info) => {
   await loginPlanner(page);
-  const day = isoDay(base(info.project.name) + 40);
+  const { iso: day, shown: dayShown } = dayAhead(base(info.project.name) + 40);
   const form = page.getByTestId('new-cell');
   await form.getByLabel('Дата').fill(day);
   await form.getByRole('radio', { name: 'Плазма' }).check();
@@ -87,7 +78,7 @@ test('the needs dashboard shows each group gap and follows changes live', async 
   await expectAccessible(board);
 
   // The planner raises the need in the other tab: the dashboard follows without a reload.
-  const card = page.getByTestId('planned-cell').filter({ hasText: shown(day) });
+  const card = page.getByTestId('planned-cell').filter({ hasText: dayShown });
   await card.getByLabel('Нужно AB(IV) Rh−').fill('6');
   await card.getByRole('button', { name: 'Сохранить' }).first().click();
   await expect(row.locator('td').first()).toHaveText('6', { timeout: 10_000 });

@@ -192,27 +192,20 @@ pub async fn set_need(
     let needed = parse_count(needed)
         .filter(|n| *n <= crate::domain::planning::MAX_NEEDED)
         .ok_or_else(|| AppError::validation("needed", plan_message(locale, PlanError::NeededOutOfRange)))?;
-    match store::set_need(&state.db, cell_id, group, rh, kell_negative_only, needed, state.clock.now()).await? {
-        Ok(()) => {
-            cell_grew(state, cell_id).await;
-            Ok(())
-        }
-        Err(refused) => Err(AppError::validation("needed", plan_message(locale, refused))),
-    }
+    store::set_need(&state.db, cell_id, group, rh, kell_negative_only, needed, state.clock.now())
+        .await?
+        .map_err(|refused| AppError::validation("needed", plan_message(locale, refused)))?;
+    cell_grew(state, cell_id).await;
+    Ok(())
 }
 
 pub async fn set_places(state: &AppState, cell_id: i64, places: &str, locale: Locale) -> Result<(), AppError> {
-    let places =
-        places.trim().parse::<u32>().ok().filter(|p| check_places_per_time(*p).is_ok()).ok_or_else(|| {
-            AppError::validation("places_per_time", plan_message(locale, PlanError::PlacesOutOfRange))
-        })?;
-    match store::set_places_per_time(&state.db, cell_id, places).await? {
-        Ok(()) => {
-            cell_changed(state, cell_id).await;
-            Ok(())
-        }
-        Err(refused) => Err(AppError::validation("places_per_time", plan_message(locale, refused))),
-    }
+    let places = parse_places("places_per_time", places, locale)?;
+    store::set_places_per_time(&state.db, cell_id, places)
+        .await?
+        .map_err(|refused| AppError::validation("places_per_time", plan_message(locale, refused)))?;
+    cell_changed(state, cell_id).await;
+    Ok(())
 }
 
 fn parse_places(field: &str, places: &str, locale: Locale) -> Result<u32, AppError> {
@@ -243,14 +236,12 @@ pub async fn set_time_places(
         .ok()
         .filter(|p| *p <= crate::domain::planning::MAX_PLACES_PER_TIME)
         .ok_or_else(|| AppError::validation("places", plan_message(locale, PlanError::PlacesOutOfRange)))?;
-    match store::set_time_places(&state.db, cell_id, start, places, state.clock.now()).await? {
-        Ok(()) => {
-            cell_grew(state, cell_id).await;
-            Ok(())
-        }
-        Err(refused @ PlanError::NoSuchTime) => Err(AppError::validation("time", plan_message(locale, refused))),
-        Err(refused) => Err(AppError::validation("places", plan_message(locale, refused))),
-    }
+    store::set_time_places(&state.db, cell_id, start, places, state.clock.now()).await?.map_err(|refused| {
+        let field = if refused == PlanError::NoSuchTime { "time" } else { "places" };
+        AppError::validation(field, plan_message(locale, refused))
+    })?;
+    cell_grew(state, cell_id).await;
+    Ok(())
 }
 
 pub async fn add_time(
@@ -262,13 +253,11 @@ pub async fn add_time(
 ) -> Result<(), AppError> {
     let start = parse_start(time, locale)?;
     let places = parse_places("places", places, locale)?;
-    match store::add_time(&state.db, cell_id, start, places, state.clock.now()).await? {
-        Ok(()) => {
-            cell_grew(state, cell_id).await;
-            Ok(())
-        }
-        Err(refused) => Err(AppError::validation("time", plan_message(locale, refused))),
-    }
+    store::add_time(&state.db, cell_id, start, places, state.clock.now())
+        .await?
+        .map_err(|refused| AppError::validation("time", plan_message(locale, refused)))?;
+    cell_grew(state, cell_id).await;
+    Ok(())
 }
 
 pub async fn remove_time(state: &AppState, cell_id: i64, time: &str, locale: Locale) -> Result<TimeRemoved, AppError> {
